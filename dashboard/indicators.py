@@ -1,0 +1,260 @@
+"""Indicator arithmetic: stored rows in, one row per zone and year out.
+
+Pure functions of DataFrames, no database and no Dash, so the pages, the export, the CLI and
+the tests all get the same numbers. The column names are an interface (see COLUMNS).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .ingest.spec import CONSERVATIVE, RADICAL, THEME_IDS
+
+CARRY_OVER_LIMIT = 0.03  # a unit may carry ±3 % of its wage costs into next year
+
+SURVEY_COLUMNS = [f"survey_{t}" for t in THEME_IDS]
+COUNCIL_COLUMNS = [
+    "council_meetings",
+    "council_representatives",
+    "council_inputs",
+    "council_followed_up",
+    "council_followup_rate",
+    "council_decisions",
+    "council_chaired",
+]
+BUDGET_COLUMNS = [
+    "budget",
+    "actual",
+    "wage_costs",
+    "result",
+    "result_pct",
+    "carry_over",
+    "inntrekk_streak",
+]
+RISK_COLUMNS = [
+    "risk_tolerance",
+    "error_quota",
+    "experiments_started",
+    "experiments_stopped",
+    "development_funds",
+]
+PROJECT_COLUMNS = [
+    "projects_active",
+    "projects_conservative",
+    "projects_radical",
+    "projects_top_down",
+    "projects_bottom_up",
+    "projects_late_entry",
+]
+COLUMNS = [
+    "zone_id",
+    "zone",
+    "year",
+    "survey_respondents",
+    *SURVEY_COLUMNS,
+    *COUNCIL_COLUMNS,
+    *BUDGET_COLUMNS,
+    *RISK_COLUMNS,
+    *PROJECT_COLUMNS,
+]
+KEY = ["zone_id", "year"]
+
+
+def _empty(frame: pd.DataFrame | None) -> bool:
+    return frame is None or frame.empty
+
+
+def survey_indicators(survey: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    if _empty(survey):
+        return pd.DataFrame(columns=[*KEY, "survey_respondents", *SURVEY_COLUMNS])
+    frame = survey.copy()
+    # A score from fewer answers than the threshold is never shown: null it here, once.
+    frame["shown"] = frame["score"].where(frame["respondents"] >= threshold)
+    scores = frame.pivot_table(
+        index=KEY, columns="theme", values="shown", aggfunc="mean", dropna=False
+    )
+    scores = scores.reindex(columns=THEME_IDS)
+    scores.columns = SURVEY_COLUMNS
+    respondents = frame.groupby(KEY)["respondents"].max().rename("survey_respondents")
+    return pd.concat([respondents, scores], axis=1).reset_index()
+
+
+def council_indicators(council: pd.DataFrame, zone_years: pd.DataFrame) -> pd.DataFrame:
+    if _empty(council):
+        return pd.DataFrame(columns=[*KEY, *COUNCIL_COLUMNS])
+    frame = council.copy()
+    frame["decisions"] = frame["decisions"].fillna(0)
+    frame["chaired"] = frame["chaired"].fillna(False).astype(bool)
+    grouped = frame.groupby(KEY).agg(
+        council_meetings=("date", "nunique"),
+        council_representatives=("representatives", "sum"),
+        council_inputs=("inputs", "sum"),
+        council_followed_up=("followed_up", "sum"),
+        council_decisions=("decisions", "sum"),
+        council_chaired=("chaired", "sum"),
+    )
+    # Zones with no rows in a year that has council data get zeros; other years stay null.
+    years_with_data = set(frame["year"])
+    base = zone_years[zone_years["year"].isin(years_with_data)].set_index(KEY)
+    out = grouped.reindex(base.index.union(grouped.index), fill_value=0)
+    inputs = out["council_inputs"].astype(float)
+    out["council_followup_rate"] = (out["council_followed_up"] / inputs).where(inputs > 0)
+    for col in COUNCIL_COLUMNS:
+        if col != "council_followup_rate":
+            out[col] = out[col].astype("int64")
+    return out.reset_index()[[*KEY, *COUNCIL_COLUMNS]]
+
+
+def budget_indicators(economy: pd.DataFrame) -> pd.DataFrame:
+    if _empty(economy):
+        return pd.DataFrame(columns=[*KEY, *BUDGET_COLUMNS])
+    frame = economy[[*KEY, "budget", "actual", "wage_costs"]].copy()
+    frame["result"] = frame["budget"] - frame["actual"]
+    frame["result_pct"] = frame["result"] / frame["budget"]
+    limit = frame["wage_costs"] * CARRY_OVER_LIMIT
+    frame["carry_over"] = frame["result"].clip(lower=-limit, upper=limit)
+    frame["inntrekk_streak"] = inntrekk_streaks(frame)
+    return frame[[*KEY, *BUDGET_COLUMNS]]
+
+
+def inntrekk_streaks(frame: pd.DataFrame) -> pd.Series:
+    """Consecutive years, ending with this one, with negative carry-over (0 if not this year)."""
+    streak = pd.Series(0, index=frame.index, dtype="int64")
+    for _zone, rows in frame.sort_values("year").groupby("zone_id"):
+        run, last_year = 0, None
+        for idx, row in rows.iterrows():
+            negative = row["carry_over"] < 0
+            consecutive = last_year is not None and row["year"] == last_year + 1
+            run = (run + 1 if consecutive else 1) if negative else 0
+            streak[idx] = run
+            last_year = row["year"]
+    return streak
+
+
+def risk_indicators(risk: pd.DataFrame) -> pd.DataFrame:
+    if _empty(risk):
+        return pd.DataFrame(columns=[*KEY, *RISK_COLUMNS])
+    return risk[[*KEY, *RISK_COLUMNS]].copy()
+
+
+def explode_projects(projects: pd.DataFrame) -> pd.DataFrame:
+    """One row per project and zone: a project shared by three zones counts for each."""
+    if _empty(projects):
+        return pd.DataFrame(columns=[*projects.columns, "zone_id"] if projects is not None else [])
+    frame = projects.copy()
+    frame["zone_id"] = frame["zones"].str.split(";")
+    return frame.explode("zone_id", ignore_index=True)
+
+
+def project_indicators(projects: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    if _empty(projects) or not years:
+        return pd.DataFrame(columns=[*KEY, *PROJECT_COLUMNS])
+    per_zone = explode_projects(projects)
+    rows = []
+    for year in years:
+        active = per_zone[
+            (per_zone["start_year"] <= year)
+            & (per_zone["end_year"].isna() | (per_zone["end_year"] >= year))
+        ]
+        for zone_id, group in active.groupby("zone_id"):
+            rows.append(
+                {
+                    "zone_id": zone_id,
+                    "year": year,
+                    "projects_active": len(group),
+                    "projects_conservative": int((group["ladder_class"] == CONSERVATIVE).sum()),
+                    "projects_radical": int((group["ladder_class"] == RADICAL).sum()),
+                    "projects_top_down": int((group["initiator_class"] == "top-down").sum()),
+                    "projects_bottom_up": int((group["initiator_class"] == "bottom-up").sum()),
+                    "projects_late_entry": int((group["entry"] == "Sent").sum()),
+                }
+            )
+    return pd.DataFrame(rows, columns=[*KEY, *PROJECT_COLUMNS])
+
+
+def _years(frame: pd.DataFrame | None, *columns: str) -> set[int]:
+    if _empty(frame):
+        return set()
+    found: set[int] = set()
+    for col in columns:
+        found.update(int(y) for y in frame[col].dropna().unique())
+    return found
+
+
+def _zone_years(frame: pd.DataFrame | None) -> pd.DataFrame:
+    if _empty(frame):
+        return pd.DataFrame(columns=KEY)
+    return frame[KEY].drop_duplicates()
+
+
+def compute_indicators(
+    tables: dict[str, pd.DataFrame], zones: pd.DataFrame, threshold: int = 5
+) -> pd.DataFrame:
+    """The indicator table: one row per zone and year that has data, columns as COLUMNS."""
+    survey = tables.get("survey")
+    council = tables.get("council_meetings")
+    economy = tables.get("economy")
+    risk = tables.get("risk_tolerance")
+    projects = tables.get("projects")
+
+    years = sorted(
+        _years(survey, "year")
+        | _years(council, "year")
+        | _years(economy, "year")
+        | _years(risk, "year")
+        | _years(tables.get("quality_indicators"), "year")
+        | _years(tables.get("goals"), "year")
+        | _years(projects, "start_year", "end_year")
+    )
+    project_table = project_indicators(projects, years)
+    zone_years = pd.concat(
+        [
+            _zone_years(survey),
+            _zone_years(council),
+            _zone_years(economy),
+            _zone_years(risk),
+            _zone_years(tables.get("quality_indicators")),
+            _zone_years(tables.get("goals")),
+            project_table[KEY],
+        ],
+        ignore_index=True,
+    ).drop_duplicates()
+    if zone_years.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    zone_years = zone_years.astype({"year": "int64"})
+
+    out = zone_years
+    for part in (
+        survey_indicators(survey, threshold),
+        council_indicators(council, zone_years),
+        budget_indicators(economy),
+        risk_indicators(risk),
+    ):
+        if not part.empty:
+            part = part.astype({"year": "int64"})
+        out = out.merge(part, on=KEY, how="left")
+    if not _empty(projects):
+        # Every zone gets zeros once any project data is stored.
+        project_table = project_table.astype({"year": "int64"})
+        out = out.merge(project_table, on=KEY, how="left")
+        out[PROJECT_COLUMNS] = out[PROJECT_COLUMNS].fillna(0).astype("int64")
+    else:
+        for col in PROJECT_COLUMNS:
+            out[col] = pd.NA
+
+    names = dict(zip(zones["id"], zones["name"], strict=False)) if not zones.empty else {}
+    order = {zone_id: i for i, zone_id in enumerate(names)}
+    out["zone"] = out["zone_id"].map(names).fillna(out["zone_id"])
+    out["_order"] = out["zone_id"].map(order).fillna(len(order))
+    out = out.sort_values(["year", "_order"]).drop(columns="_order").reset_index(drop=True)
+    for col in COLUMNS:
+        if col not in out:
+            out[col] = np.nan
+    return out[COLUMNS]
+
+
+def municipal_median(table: pd.DataFrame, year: int, columns: list[str]) -> pd.Series:
+    """The median across zones for one year, ignoring nulls (suppressed scores stay out)."""
+    rows = table[table["year"] == year]
+    return rows[columns].apply(pd.to_numeric, errors="coerce").median(skipna=True)

@@ -1,0 +1,122 @@
+"""The store's tables and engine.
+
+SQLite is the embedded default; PostgreSQL works by changing the database URL. Each fact
+table is built from the sheet specs, plus provenance (batch, sheet, Excel row) and the
+bookkeeping that makes imports reversible: a row replaced by a newer file is not deleted but
+marked `superseded_by` that batch, so undoing the batch brings it back exactly as it was.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+
+from ..ingest.spec import TABLES, table_fields
+
+metadata = MetaData()
+
+_TYPES = {"int": Integer, "float": Float, "date": Date, "bool": Boolean, "text": Text}
+
+zones_table = Table(
+    "zones",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("council", String(200)),
+    Column("aliases", Text),
+    Column("active_from", Date),
+    Column("sort_order", Integer),
+)
+
+batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("file_name", String(500), nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(20), nullable=False),  # imported | rejected
+    Column("source", String(20), nullable=False, default="cli"),  # cli | web | sample
+    Column("rows", Integer, nullable=False, default=0),
+    Column("errors", Integer, nullable=False, default=0),
+    Column("warnings", Integer, nullable=False, default=0),
+    Column("report", Text, nullable=False),
+    Column("undone_at", DateTime(timezone=True)),
+)
+
+
+def _fact_table(name: str) -> Table:
+    columns = [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+        Column("sheet", String(200), nullable=False),
+        Column("excel_row", Integer, nullable=False),
+        Column("replace_key", String(500), nullable=False),
+        Column("superseded_by", Integer, ForeignKey("import_batches.id")),
+    ]
+    for field_name, typ in table_fields(name).items():
+        columns.append(Column(field_name, _TYPES[typ]))
+    table = Table(name, metadata, *columns)
+    Index(f"ix_{name}_current", table.c.superseded_by, table.c.replace_key)
+    Index(f"ix_{name}_batch", table.c.batch_id)
+    return table
+
+
+FACT_TABLES: dict[str, Table] = {name: _fact_table(name) for name in TABLES}
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # Hand transaction control to SQLAlchemy's "begin" hook below (pysqlite's own is broken
+    # for this), then WAL so readers never wait for the importer, and a busy timeout so a
+    # second writer waits its turn instead of failing.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # Writers ask for IMMEDIATE so two imports queue on the lock instead of deadlocking on
+    # a read-to-write upgrade; readers keep the default, which never blocks in WAL mode.
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@lru_cache(maxsize=16)
+def get_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def create_schema(engine: Engine) -> None:
+    metadata.create_all(engine)
