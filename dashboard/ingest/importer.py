@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from ..settings import Settings
 from . import spec as S
+from . import values as v
 from .report import ERROR, SKIPPED, WARNING, ImportReport, Problem, SheetReport
 from .text import display_cell, norm
 from .values import CellProblem, is_blank, split_list
@@ -77,8 +79,10 @@ def parse_bytes(
         table_rows = parsed.tables.setdefault(spec.table, [])
         keys = seen_keys.setdefault(spec.table, {})
         replace = parsed.keys.setdefault(spec.table, set())
+        key_of = itemgetter(*spec.row_key)
+        replace_of = itemgetter(*spec.replace_key)
         for row in rows:
-            key = tuple(row[f] for f in spec.row_key)
+            key = key_of(row)
             first = keys.get(key)
             if first is not None:
                 report.problems.append(
@@ -89,7 +93,9 @@ def parse_bytes(
                         sheet.name,
                         row["excel_row"],
                         params={
-                            "key": ", ".join(display_cell(k) for k in key),
+                            "key": ", ".join(
+                                display_cell(k) for k in (key if isinstance(key, tuple) else [key])
+                            ),
                             "first": f"«{first[0]}» rad {first[1]}",
                             "second": f"«{sheet.name}» rad {row['excel_row']}",
                         },
@@ -97,7 +103,10 @@ def parse_bytes(
                 )
                 continue
             keys[key] = (sheet.name, row["excel_row"])
-            row["replace_key"] = "|".join(str(row[f]) for f in spec.replace_key)
+            replace_key = replace_of(row)
+            row["replace_key"] = (
+                "|".join(map(str, replace_key)) if isinstance(replace_key, tuple) else replace_key
+            )
             replace.add(row["replace_key"])
             table_rows.append(row)
 
@@ -116,6 +125,10 @@ def parse_bytes(
     if report.errors:
         parsed.tables, parsed.keys = {}, {}
     return parsed
+
+
+def _is_space(cell) -> bool:
+    return cell.__class__ is str and cell.isspace()
 
 
 def _expected(col: S.Col) -> tuple[str, str]:
@@ -314,107 +327,138 @@ class _SheetReader:
     # ------------------------------------------------------------ rows
 
     def read(self, spec: S.SheetSpec) -> list[dict]:
-        rows = self.sheet.rows
-        special = self.sheet.special
-        special_rows = {r for r, _ in special}
-        zone_field = "zones" if "zones" in self.mapping else "zone_id"
-        zone_idx = self.mapping.get(zone_field)
+        data_idx = self._data_rows()
+        # Column by column: each distinct raw value is parsed once, then looked up. This is
+        # the hot path of a 100 000-row import, so the loops below stay in comprehensions.
+        names: list[str] = ["sheet", "excel_row"]
+        columns: list[list] = [[self.sheet.name] * len(data_idx), [r + 1 for r in data_idx]]
+        width = max(self.mapping.values(), default=-1) + 1
+        selected = [self.sheet.rows[r] for r in data_idx]
+        if any(len(row) < width for row in selected):  # calamine's rows are rectangular
+            selected = [row + [""] * (width - len(row)) for row in selected]
+        bad_rows: set[int] = set()
+        for col in spec.columns:
+            idx = self.mapping.get(col.field)
+            if idx is None:
+                values = [None if col.required else col.kind.blank] * len(data_idx)
+            else:
+                raws = list(map(itemgetter(idx), selected))
+                values = self._parse_column(col, idx, raws, data_idx, bad_rows)
+            if col.fields:
+                for i, name in enumerate(col.fields):
+                    names.append(name)
+                    columns.append([None if v is None else v[i] for v in values])
+            else:
+                names.append(col.field)
+                columns.append(values)
 
+        out = [
+            dict(zip(names, values))  # noqa: B905 - equal lengths by construction
+            for r, values in zip(data_idx, zip(*columns))  # noqa: B905
+            if r not in bad_rows
+        ]
+        for rule in spec.rules:
+            out = self._apply_rule(spec, rule, out)
+        if spec.derive:
+            for row in out:
+                spec.derive(row)
+        self._warn_inactive_zones(out)
+        if spec.melt:
+            out = [melted for row in out for melted in self._melt(spec, row)]
+        self.sheet_report.rows = len(out)
+        self.sheet_report.years = sorted(
+            {row.get("year") or row.get("start_year") for row in out} - {None}
+        )
+        zones: set[str] = set()
+        for zone_value in {row.get("zones") or row.get("zone_id") or "" for row in out}:
+            zones.update(zone_value.split(";"))
+        self.sheet_report.zones = sorted(z for z in zones if z)
+        return out
+
+    def _data_rows(self) -> list[int]:
+        """Rows below the header that hold data: blank, total and footnote rows left out."""
+        rows = self.sheet.rows
+        special_rows = {r for r, _ in self.sheet.special}
+        zone_idx = self.mapping.get("zones" if "zones" in self.mapping else "zone_id")
         data_idx: list[int] = []
+        is_total: dict = {}
         for r in range(self.data_start, len(rows)):
             cells = rows[r]
-            filled = [c for c in cells if not is_blank(c)]
-            if not filled and r not in special_rows:
-                continue
-            if zone_idx is not None and zone_idx < len(cells) and norm(cells[zone_idx]) in _TOTALS:
+            # calamine gives "" for an empty cell; counting them runs in C. Only a row with
+            # one or two filled cells needs the closer look (white space, footnotes).
+            filled_count = len(cells) - cells.count("") - cells.count(None)
+            filled = None
+            if filled_count <= 2:
+                filled = [c for c in cells if c != "" and c is not None and not _is_space(c)]
+                if not filled and r not in special_rows:
+                    continue
+            zone_raw = cells[zone_idx] if zone_idx is not None and zone_idx < len(cells) else ""
+            total = is_total.get(zone_raw)
+            if total is None:
+                total = is_total[zone_raw] = norm(zone_raw) in _TOTALS
+            if total:
                 self.problem(
                     SKIPPED, "skipped_total", r, zone_idx, value=display_cell(cells[zone_idx])
                 )
                 continue
-            if len(filled) == 1 and isinstance(filled[0], str) and r not in special_rows:
+            if filled and len(filled) == 1 and isinstance(filled[0], str) and r not in special_rows:
                 self.problem(SKIPPED, "skipped_footnote", r, value=filled[0].strip()[:120])
                 continue
             data_idx.append(r)
         self.sheet_report.skipped = sum(
             1 for p in self.report.problems if p.sheet == self.sheet.name and p.level == SKIPPED
         )
+        return data_idx
 
-        # Column by column, memoizing the parse per distinct raw value.
-        parsed_cols: dict[str, list] = {}
-        bad_rows: set[int] = set()
-        for col in spec.columns:
-            idx = self.mapping.get(col.field)
-            if idx is None:
-                continue
-            parsed_cols[col.field] = self._parse_column(col, idx, data_idx, bad_rows)
-
-        out: list[dict] = []
-        for n, r in enumerate(data_idx):
-            if r in bad_rows:
-                continue
-            row: dict = {"sheet": self.sheet.name, "excel_row": r + 1}
-            for col in spec.columns:
-                values = parsed_cols.get(col.field)
-                value = (
-                    values[n]
-                    if values is not None
-                    else (col.kind.blank if not col.required else None)
-                )
-                if col.fields:
-                    parts = value if value is not None else (None,) * len(col.fields)
-                    row.update(zip(col.fields, parts, strict=True))
-                else:
-                    row[col.field] = value
-            if not self._check_rules(spec, row, r):
-                continue
-            if spec.derive:
-                spec.derive(row)
-            self._warn_inactive_zone(row, r, zone_idx)
-            if spec.melt:
-                out.extend(self._melt(spec, row))
-            else:
-                out.append(row)
-        self.sheet_report.rows = len(out)
-        self.sheet_report.years = sorted(
-            {row.get("year") or row.get("start_year") for row in out} - {None}
-        )
-        zones: set[str] = set()
-        for row in out:
-            zones.update((row.get("zones") or row.get("zone_id") or "").split(";"))
-        self.sheet_report.zones = sorted(z for z in zones if z)
-        return out
-
-    def _parse_column(self, col: S.Col, idx: int, data_idx: list[int], bad_rows: set[int]) -> list:
-        rows = self.sheet.rows
-        special = self.sheet.special
+    def _parse_column(
+        self, col: S.Col, idx: int, raws: tuple, data_idx: list[int], bad_rows: set[int]
+    ) -> list:
         parse = self._parser_for(col)
-        cache: dict = {}
-        values: list = []
+        failed = False
+        types = set(map(type, raws))
+        if col.kind is v.TEXT and types <= {str}:
+            # Free text is mostly unique (names, ids), so memoizing buys nothing; strip in
+            # one comprehension instead of a parser call per cell.
+            values = [raw.strip() for raw in raws]
+            if "" in values:
+                blank = CellProblem("missing") if col.required else None
+                values = [blank if value == "" else value for value in values]
+                failed = col.required
+        elif bool in types:
+            # True == 1.0 as a dict key, and a yes/no cell must not borrow a number's parse.
+            keyed = [(raw.__class__, raw) for raw in raws]
+            cache = dict.fromkeys(keyed)
+            for key in cache:
+                result = cache[key] = self._parse_one(col, parse, key[1])
+                failed = failed or isinstance(result, CellProblem)
+            values = list(map(cache.__getitem__, keyed))
+        else:
+            cache = dict.fromkeys(raws)
+            for raw in cache:
+                result = cache[raw] = self._parse_one(col, parse, raw)
+                failed = failed or isinstance(result, CellProblem)
+            values = list(map(cache.__getitem__, raws))
         header = self.header_text.get(col.field, col.header)
-        for r in data_idx:
-            cells = rows[r]
-            raw = cells[idx] if idx < len(cells) else ""
-            mark = special.get((r, idx)) if special else None
-            if mark is not None:
-                kind, text = mark
-                code = "error_cell" if kind == "error" else "formula_no_value"
-                self._cell_problem(col, r, idx, header, text, CellProblem(code, detail=text))
-                bad_rows.add(r)
-                values.append(None)
-                continue
-            key = (type(raw), raw)
-            try:
-                result = cache[key]
-            except KeyError:
-                result = cache[key] = self._parse_one(col, parse, raw)
-            except TypeError:  # unhashable: never from calamine, but stay safe
-                result = self._parse_one(col, parse, raw)
-            if isinstance(result, CellProblem):
-                self._cell_problem(col, r, idx, header, display_cell(raw), result)
-                bad_rows.add(r)
-                values.append(None)
-            else:
-                values.append(result)
+        special = {r: mark for (r, c), mark in self.sheet.special.items() if c == idx}
+        marks = [(n, r) for n, r in enumerate(data_idx) if r in special] if special else []
+        for n, r in marks:
+            # An error cell or a formula without a stored value reads as "" in calamine; it
+            # must be an error, not a blank, in optional columns too.
+            kind, text = special[r]
+            code = "error_cell" if kind == "error" else "formula_no_value"
+            values[n] = CellProblem(code, detail=text)
+        if failed or marks:
+            for n, value in enumerate(values):
+                if isinstance(value, CellProblem):
+                    r = data_idx[n]
+                    shown = (
+                        value.params.get("detail")
+                        if value.code in {"error_cell", "formula_no_value"}
+                        else display_cell(raws[n])
+                    )
+                    self._cell_problem(col, r, idx, header, shown, value)
+                    bad_rows.add(r)
+                    values[n] = None
         return values
 
     def _parse_one(self, col: S.Col, parse, raw):
@@ -486,66 +530,61 @@ class _SheetReader:
             params=problem.params,
         )
 
-    def _check_rules(self, spec: S.SheetSpec, row: dict, r: int) -> bool:
-        ok = True
-        for rule in spec.rules:
-            needed = [f for f in rule.blame.split(",") if f]
-            try:
-                passed = rule.check(row)
-            except TypeError:  # a value the rule needs is blank in an optional column
-                passed = True
-            if passed:
-                continue
-            col = spec.column(needed[0])
-            idx = self.mapping.get(col.field)
-            params = {"detail_nb": rule.nb, "detail_en": rule.en}
-            value = display_cell(self.sheet.rows[r][idx]) if idx is not None else None
-            if rule.warning:
-                self.problem(
-                    WARNING,
-                    rule.code,
-                    r,
-                    idx,
-                    column=self.header_text.get(col.field),
-                    value=value,
-                    params=params,
-                )
-            else:
-                self.problem(
-                    ERROR,
-                    rule.code,
-                    r,
-                    idx,
-                    column=self.header_text.get(col.field),
-                    value=value,
-                    params=params,
-                )
-                ok = False
-        return ok
-
-    def _warn_inactive_zone(self, row: dict, r: int, zone_idx: int | None) -> None:
-        when = row.get("date") or row.get("year") or row.get("start_year")
-        if when is None:
-            return
-        for zone_id in (row.get("zones") or row.get("zone_id") or "").split(";"):
-            zone = self.registry.by_id.get(zone_id)
-            if zone is None or zone.active_from is None:
-                continue
-            too_early = (
-                when < zone.active_from if hasattr(when, "year") else when < zone.active_from.year
+    def _apply_rule(self, spec: S.SheetSpec, rule: S.Rule, rows: list[dict]) -> list[dict]:
+        """Report the rows that break a cross-column rule; an error also drops the row."""
+        broken = [row for row in rows if not rule.check(row)]
+        if not broken:
+            return rows
+        col = spec.column(rule.blame)
+        idx = self.mapping.get(col.field)
+        for row in broken:
+            r = row["excel_row"] - 1
+            self.problem(
+                WARNING if rule.warning else ERROR,
+                rule.code,
+                r,
+                idx,
+                column=self.header_text.get(col.field),
+                value=display_cell(self.sheet.rows[r][idx]) if idx is not None else None,
+                params={"detail_nb": rule.nb, "detail_en": rule.en},
             )
-            if too_early:
-                self.problem(
-                    WARNING,
-                    "zone_not_active",
-                    r,
-                    zone_idx,
-                    params={
-                        "zone": zone.name,
-                        "active": zone.active_from.strftime("%d.%m.%Y"),
-                        "when": when.strftime("%d.%m.%Y") if hasattr(when, "year") else str(when),
-                    },
-                )
+        if rule.warning:
+            return rows
+        dropped = {id(row) for row in broken}
+        return [row for row in rows if id(row) not in dropped]
+
+    def _warn_inactive_zones(self, rows: list[dict]) -> None:
+        """Warn (and keep) rows for a zone dated before the zone became active."""
+        late_cache: dict = {}
+        zone_idx = self.mapping.get("zones" if "zones" in self.mapping else "zone_id")
+        for row in rows:
+            zones = row.get("zones") or row.get("zone_id")
+            late = late_cache.get(zones)
+            if late is None:
+                late = late_cache[zones] = [
+                    zone
+                    for zone_id in (zones or "").split(";")
+                    if (zone := self.registry.by_id.get(zone_id)) and zone.active_from
+                ]
+            if not late:
+                continue
+            when = row.get("date") or row.get("year") or row.get("start_year")
+            if when is None:
+                continue
+            dated = hasattr(when, "year")
+            for zone in late:
+                if (when < zone.active_from) if dated else (when < zone.active_from.year):
+                    self.problem(
+                        WARNING,
+                        "zone_not_active",
+                        row["excel_row"] - 1,
+                        zone_idx,
+                        params={
+                            "zone": zone.name,
+                            "active": zone.active_from.strftime("%d.%m.%Y"),
+                            "when": when.strftime("%d.%m.%Y") if dated else str(when),
+                        },
+                    )
 
     def _melt(self, spec: S.SheetSpec, row: dict) -> list[dict]:
         base = {k: val for k, val in row.items() if k not in spec.melt}

@@ -53,11 +53,13 @@ class Problem:
             line += (" Expected: " if lang == "en" else " Forventet: ") + expected + "."
         return line
 
-    def to_dict(self, lang: str = "nb") -> dict:
-        data = asdict(self)
-        data["message"] = self.message(lang)
-        data["message_en"] = self.message("en")
-        data["expected"] = self.expected(lang)
+    def to_dict(self, lang: str = "nb", messages: bool = True) -> dict:
+        # Not dataclasses.asdict: it deep-copies, and a big file can have thousands of rows.
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        if messages:  # the stored report keeps code and parameters; text is made on reading
+            data["message"] = self.message(lang)
+            data["message_en"] = self.message("en")
+            data["expected"] = self.expected(lang)
         return data
 
     @classmethod
@@ -106,7 +108,7 @@ class ImportReport:
     def ok(self) -> bool:
         return self.outcome in {"imported", "unchanged"}
 
-    def to_dict(self, lang: str = "nb") -> dict:
+    def to_dict(self, lang: str = "nb", messages: bool = True) -> dict:
         return {
             "file": self.file,
             "sha256": self.sha256,
@@ -116,9 +118,9 @@ class ImportReport:
             "imported_at": self.imported_at,
             "sheets": [asdict(s) for s in self.sheets],
             "replaced": self.replaced,
-            "errors": [p.to_dict(lang) for p in self.errors],
-            "warnings": [p.to_dict(lang) for p in self.warnings],
-            "skipped": [p.to_dict(lang) for p in self.skipped],
+            "errors": [p.to_dict(lang, messages) for p in self.errors],
+            "warnings": [p.to_dict(lang, messages) for p in self.warnings],
+            "skipped": [p.to_dict(lang, messages) for p in self.skipped],
         }
 
     @classmethod

@@ -242,10 +242,15 @@ def _quality_derive(row: dict) -> None:
         row.pop(pct_field, None)
 
 
+def _key_text(text: str) -> str:
+    # str.split() also splits on non-breaking spaces, so this matches how labels are matched.
+    return " ".join(text.split()).casefold()
+
+
 def project_key(project_id: str | None, name: str, start_year: int) -> str:
     if project_id:
-        return f"id:{v.norm(project_id)}"
-    return f"navn:{v.norm(name)}|{start_year}"
+        return f"id:{_key_text(project_id)}"
+    return f"navn:{_key_text(name)}|{start_year}"
 
 
 def _project_derive(row: dict) -> None:

@@ -18,7 +18,11 @@ def norm(value: object) -> str:
     """Canonical key for matching a label: lower case, single spaces, no trailing colon."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
+    text = str(value)
+    if text.isascii() and text.isprintable():
+        # Fast path for the common case; same result as the general one below.
+        return " ".join(text.split()).rstrip(":").strip().casefold()
+    text = unicodedata.normalize("NFC", text)
     text = _HYPHEN_BREAK.sub("", text)
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     text = _SPACES.sub(" ", text).strip()

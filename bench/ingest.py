@@ -1,0 +1,135 @@
+"""Import speed: full import of a projects workbook against a bare calamine read of it.
+
+Builds workbooks of 1k, 10k and 100k project rows, then for each size measures, in this one
+run, (a) a bare python-calamine read of the sheet and (b) the full import into a fresh
+SQLite store (container checks, parsing and validation of every cell, the database write).
+Prints the times and their ratio; the target is a ratio within 3x at 100k rows. Machines
+here are shared and noisy, so each figure is the best of a few repetitions.
+
+    python bench/ingest.py [--sizes 1000,10000,100000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import python_calamine
+import xlsxwriter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dashboard.settings import get_settings
+from dashboard.store.repository import Store
+
+HEADER = [
+    "Prosjekt-ID",
+    "Prosjekt",
+    "Enhet",
+    "Startår",
+    "Sluttår",
+    "Status",
+    "Samskapingsform",
+    "Initiert av",
+    "Inngang",
+    "Partnere",
+    "Verdi",
+]
+ZONES = [
+    "Byåsen",
+    "Flatåsen",
+    "Heimdal",
+    "Klæbu",
+    "Lerkendal",
+    "Midtbyen",
+    "Nardo",
+    "Ranheim",
+    "Saupstad",
+    "Spongdal",
+    "Strinda",
+    "Tiller",
+    "Østbyen",
+]
+STATUS = ["Planlagt", "Pågår", "Avsluttet", "Implementert", "Avbrutt"]
+INITIATORS = ["Enheten", "Ansatte", "Politikere", "Brukerråd", "Universitetskommunen"]
+
+
+def build(path: Path, rows: int) -> None:
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Samskapingsprosjekter")
+    sheet.write_row(0, 0, ["Samskapingsprosjekter – benchmark"])
+    sheet.write_row(2, 0, HEADER)
+    for i in range(rows):
+        zones = ZONES[i % 13] if i % 5 else f"{ZONES[i % 13]}; {ZONES[(i + 3) % 13]}"
+        start = 2015 + i % 7
+        sheet.write_row(
+            i + 3,
+            0,
+            [
+                f"P-{i:06d}",
+                f"Prosjekt nummer {i}",
+                zones,
+                start,
+                "" if i % 3 else start + 2,
+                STATUS[i % 5],
+                (i % 4) + 1,
+                INITIATORS[i % 5],
+                "Sent" if i % 7 == 0 else "Tidlig",
+                "NTNU; Frivilligsentralen",
+                "Innovasjon; Demokratisk verdi",
+            ],
+        )
+    book.close()
+
+
+def best_of(repeat: int, func) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def bare_read(path: Path) -> None:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    book.get_sheet_by_name("Samskapingsprosjekter").to_python()
+
+
+def full_import(path: Path, workdir: Path, n: list[int]) -> None:
+    n[0] += 1
+    settings = get_settings(
+        database_url=f"sqlite:///{workdir / f'bench{n[0]}.sqlite'}", load_sample_when_empty=False
+    )
+    store = Store(settings)
+    store.ensure_ready(load_sample=False)
+    report = store.import_path(path)
+    if report.outcome != "imported":
+        raise SystemExit(report.text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"{'rows':>8} {'file MB':>8} {'bare read s':>12} {'full import s':>14} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        counter = [0]
+        for rows in sizes:
+            path = workdir / f"prosjekter-{rows}.xlsx"
+            build(path, rows)
+            bare = best_of(args.repeat, lambda p=path: bare_read(p))
+            full = best_of(args.repeat, lambda p=path: full_import(p, workdir, counter))
+            size_mb = path.stat().st_size / 1e6
+            print(f"{rows:>8} {size_mb:>8.1f} {bare:>12.3f} {full:>14.3f} {full / bare:>6.2f}")
+    print("target: ratio <= 3.0 at 100000 rows")
+
+
+if __name__ == "__main__":
+    main()
