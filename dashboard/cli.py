@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
     p.add_argument("--lang", choices=["nb", "en"], default="nb")
+    p.add_argument("--source", choices=["cli", "web"], default="cli", help=argparse.SUPPRESS)
 
     p = sub.add_parser("indicators", help="print the indicator table")
     _add_db(p)
@@ -78,7 +79,7 @@ def cmd_import(args) -> int:
     from .store.repository import import_paths
 
     store = _store(args)
-    summary = import_paths(store, args.files, source="cli")
+    summary = import_paths(store, args.files, source=args.source)
     if args.json:
         print(
             json.dumps(

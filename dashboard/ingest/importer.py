@@ -21,7 +21,9 @@ from .values import CellProblem, is_blank, split_list
 from .workbook import SheetData, WorkbookRejected, cell_ref, read_workbook
 from .zones import ZoneRegistry, zone_key
 
-_GENERIC_NAME = re.compile(r"^(ark|sheet|blad|data|tabell|table)\s*\d*$")
+_GENERIC_NAME = re.compile(
+    rf"^({'|'.join(re.escape(norm(n)) for n in S.GENERIC_SHEET_NAMES)})\s*\d*$"
+)
 _TOTALS = {norm(label) for label in S.TOTAL_LABELS}
 _SPECS_BY_SHEET_NAME: dict[str, list[S.SheetSpec]] = {}
 for _spec in S.SPECS:

@@ -50,6 +50,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nb": "Samme nøkkel ({key}) står i to rader: {first} og {second}.",
         "en": "The same key ({key}) is in two rows: {first} and {second}.",
     },
+    "import_timeout": {
+        "nb": "Importen tok mer enn {seconds} sekunder og ble avbrutt. Ingenting er lagret. "
+        "Del filen opp, eller importer den fra kommandolinjen.",
+        "en": "The import took more than {seconds} seconds and was stopped. Nothing was "
+        "stored. Split the file, or import it from the command line.",
+    },
+    "import_crashed": {
+        "nb": "Importen stoppet uventet ({detail}). Ingenting er lagret.",
+        "en": "The import stopped unexpectedly ({detail}). Nothing was stored.",
+    },
     # cell level
     "missing": {
         "nb": "Verdien mangler; kolonnen er påkrevd.",

@@ -83,7 +83,9 @@ TOTAL_LABELS = (
     "Alle enheter",
 )
 
-GENERIC_SHEET_NAMES = ("Ark1", "Ark2", "Ark3", "Sheet1", "Sheet2", "Sheet3", "Data", "Blad1")
+# Generic sheet names, each also with a number after it ("Ark1", "Sheet 2"): such a sheet is
+# recognised by its header row instead of its name.
+GENERIC_SHEET_NAMES = ("Ark", "Sheet", "Blad", "Data", "Tabell", "Table")
 HEADER_SEARCH_ROWS = 15
 
 

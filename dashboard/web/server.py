@@ -5,17 +5,84 @@ Kept apart from the Dash pages so the security-relevant code is in one place.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+import os
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..settings import Settings
+from .auth import csrf, init_auth, is_admin
+from .imports import import_upload
+
+
+def max_request_bytes(settings: Settings) -> int:
+    # An upload travels base64-encoded inside a JSON callback: 4/3 of the file plus framing.
+    return settings.max_upload_bytes * 4 // 3 + 1024 * 1024
 
 
 def register_server_routes(server: Flask, settings: Settings) -> None:
-    server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
+    server.config["MAX_CONTENT_LENGTH"] = max_request_bytes(settings)
+    init_auth(server, settings)
 
     @server.get("/healthz")
     def healthz():
         from ..data import get_store
 
-        version = get_store().version()
-        return jsonify(status="ok", data_version=version)
+        return jsonify(status="ok", data_version=get_store().version())
+
+    @server.get("/eksport")
+    def export():
+        from ..data import get_dataset
+        from ..export import ExportRequest, export_file
+
+        dataset = get_dataset()
+        content, name, mime = export_file(dataset, ExportRequest.from_query(request.args, dataset))
+        return Response(
+            content,
+            mimetype=mime,
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @server.post("/api/import")
+    def api_import():
+        """Import for scripts: multipart `file` fields, admin session, CSRF token in the form
+        field `csrf_token` or the `X-CSRFToken` header (Flask-WTF's own check)."""
+        csrf.protect()
+        if not is_admin():
+            return jsonify(error="admin login required"), 403
+        lang = "en" if request.args.get("lang") == "en" else "nb"
+        files = request.files.getlist("file")
+        if not files:
+            return jsonify(error="no file"), 400
+        reports = [import_upload(f.read(), f.filename or "upload.xlsx", settings) for f in files]
+        status = 200 if all(r.ok for r in reports) else 422
+        return jsonify([r.to_dict(lang) for r in reports]), status
+
+    @server.post("/api/undo")
+    def api_undo():
+        from ..data import get_store
+
+        csrf.protect()
+        if not is_admin():
+            return jsonify(error="admin login required"), 403
+        undone = get_store().undo_latest()
+        return (jsonify(undone), 200) if undone else (jsonify(error="nothing to undo"), 409)
+
+    @server.after_request
+    def served_by(response):
+        # Which worker answered: lets the multi-worker tests see that workers agree.
+        response.headers["X-Served-By"] = str(os.getpid())
+        return response
+
+    @server.errorhandler(RequestEntityTooLarge)
+    def too_large(_error):
+        limit = settings.max_upload_bytes // (1024 * 1024)
+        message = {
+            "nb": f"Forespørselen er for stor. Filer kan være på høyst {limit} MB.",
+            "en": f"The request is too large. Files may be at most {limit} MB.",
+        }
+        return jsonify(error="too_large", message=message["nb"], message_en=message["en"]), 413
