@@ -22,22 +22,11 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dashboard.ingest.spec import SPECS_BY_KIND
 from dashboard.settings import get_settings
 from dashboard.store.repository import Store
 
-HEADER = [
-    "Prosjekt-ID",
-    "Prosjekt",
-    "Enhet",
-    "Startår",
-    "Sluttår",
-    "Status",
-    "Samskapingsform",
-    "Initiert av",
-    "Inngang",
-    "Partnere",
-    "Verdi",
-]
+HEADER = [col.header for col in SPECS_BY_KIND["projects"].columns]
 ZONES = [
     "Byåsen",
     "Flatåsen",

@@ -32,6 +32,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from .ingest.spec import LADDER_LABELS as LADDER
+from .ingest.spec import TOP_DOWN
 from .settings import SAMPLE_DIR, ZONES_FILE
 
 SEED = 20220115
@@ -61,20 +63,6 @@ PARTICIPATION_THEME = "Brukermedvirkning/påvirkningsmulighet"
 PRIMARY_CONTACT = "Andel brukere med primærkontakt"
 HELPERS = "Antall ulike hjelpere siste 14 dager"
 
-LADDER = {
-    1: "Samarbeid mellom profesjonelle og brukere",
-    2: "Borgere som frivillige",
-    3: "Borgere i problemløsning",
-    4: "Likeverdig samarbeid",
-}
-TOP_DOWN = (
-    "Brukerråd",
-    "Politikere",
-    "Helse- og velferdsdirektør",
-    "Kommunalsjef",
-    "Universitetskommunen",
-    "Staten",
-)
 HIGHER, LOWER = "Høyere er bedre", "Lavere er bedre"
 
 # --- The story the sample tells, by zone id from zones.csv.

@@ -138,13 +138,19 @@ class Store:
         if rows:
             # A plain DB-API executemany: SQLAlchemy's per-row parameter handling costs more
             # than the whole parse on a 100 000-row file.
-            style = conn.dialect.paramstyle
-            marks = ", ".join(["?" if style == "qmark" else "%s"] * (len(names) + 1))
+            # Rows go in as the importer's own dicts, bound by name (the batch id is our own
+            # integer); rows missing a field fall back to tuples.
+            named = conn.dialect.paramstyle in {"named", "pyformat"} or is_sqlite(self.engine)
+            mark = "%({})s" if conn.dialect.paramstyle == "pyformat" else ":{}"
             columns = ", ".join([*names, "batch_id"])
-            conn.exec_driver_sql(
-                f"INSERT INTO {table.name} ({columns}) VALUES ({marks})",
-                [(*map(row.get, names), batch_id) for row in rows],
-            )
+            if named and all(n in rows[0] for n in names):
+                values = ", ".join([*(mark.format(n) for n in names), str(int(batch_id))])
+                params = rows
+            else:
+                values = ", ".join(["%s" if conn.dialect.paramstyle != "qmark" else "?"]
+                                   * (len(names) + 1))
+                params = [(*map(row.get, names), batch_id) for row in rows]
+            conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({values})", params)
         if had_rows is None:
             return 0  # nothing stored yet, so nothing to supersede
         # Rows the new file covers become history of this batch, so undo can restore them.
