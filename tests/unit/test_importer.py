@@ -571,3 +571,35 @@ def test_imp057_percent_indicator_forms_agree(tmp_path, registry, settings):
     parsed = parse(tmp_path, registry, settings, {"Kvalitetsindikatorer": rows})
     values = [r["value"] for r in parsed.tables["quality_indicators"]]
     assert values == pytest.approx([0.85, 0.85, 0.85, 12])
+
+
+def test_imp060_sheet_and_header_names_ignore_case_space_and_colon(tmp_path, registry, settings):
+    header = ["ÅR:", " enhet ", "Budsjett\u00a0", "REGNSKAP", "Lønnskostnader:"]
+    parsed = parse(
+        tmp_path, registry, settings, {" ØKONOMI ": [header, [2019, "Byåsen", 1000, 900, 800]]}
+    )
+    assert parsed.report.errors == []
+    assert parsed.report.sheets[0].kind == "economy"
+
+
+def test_imp061_goals_defaults(tmp_path, registry, settings):
+    rows = [GOALS_HEADER[:5], [2021, "Byåsen", "Trygghet", "Andel fornøyde", "4,5"]]
+    parsed = parse(tmp_path, registry, settings, {"Mål og indikatorer": rows})
+    assert parsed.report.errors == []
+    goal = parsed.tables["goals"][0]
+    assert goal["actual"] is None and goal["direction"] is None  # blank: not measured yet
+    rows = [GOALS_HEADER, [2021, "Byåsen", "Trygghet", "Hjelpere", 10, 12, "lavere er bedre"]]
+    parsed = parse(tmp_path, registry, settings, {"Mål og indikatorer": rows})
+    assert parsed.tables["goals"][0]["direction"] == "lower"
+
+
+@pytest.mark.parametrize(
+    "column, value", [("Inngang", "Midt i"), ("Status", "Ferdig"), ("Verdi", "Lønnsomhet")]
+)
+def test_imp062_project_categories_are_checked(column, value, tmp_path, registry, settings):
+    header, row = VALID["projects"]
+    row = list(row)
+    row[header.index(column)] = value
+    parsed = parse(tmp_path, registry, settings, {"Prosjekter": [header, row]})
+    (p,) = parsed.report.errors
+    assert p.column == column and p.value == value and p.expected_nb.startswith("en")
