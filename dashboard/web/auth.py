@@ -17,7 +17,7 @@ from flask import Flask, Response, jsonify, redirect, request
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf, validate_csrf
 
-from ..settings import DATA_DIR, Settings
+from ..settings import Settings
 
 ADMIN, VIEWER = "admin", "viewer"
 csrf = CSRFProtect()
@@ -54,7 +54,8 @@ def stable_secret_key(settings: Settings) -> str:
     """The session key must be the same in every gunicorn worker and survive restarts."""
     if settings.secret_key:
         return settings.secret_key
-    path = Path(DATA_DIR) / ".secret_key"
+    # Beside the cache (data/ by default), which every worker on the machine shares.
+    path = Path(settings.cache_dir).parent / ".secret_key"
     try:
         return path.read_text().strip()
     except FileNotFoundError:
