@@ -2,6 +2,7 @@ import pytest
 
 from dashboard.ingest.zones import ZoneRegistry
 from dashboard.settings import ZONES_FILE, get_settings
+from dashboard.store.db import dispose_engines
 from dashboard.store.repository import Store
 
 
@@ -25,3 +26,10 @@ def store(settings, registry):
     store = Store(settings, registry)
     store.ensure_ready(load_sample=False)
     return store
+
+
+@pytest.fixture(autouse=True)
+def _close_databases():
+    # Each test has its own SQLite file; close its pooled connections when it is done.
+    yield
+    dispose_engines()

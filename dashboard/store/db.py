@@ -8,7 +8,7 @@ marked `superseded_by` that batch, so undoing the batch brings it back exactly a
 
 from __future__ import annotations
 
-from functools import lru_cache
+import os
 
 from sqlalchemy import (
     Boolean,
@@ -27,7 +27,6 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import NullPool
 
 from ..ingest.spec import TABLES, table_fields
 
@@ -103,15 +102,41 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-@lru_cache(maxsize=16)
 def get_engine(url: str) -> Engine:
+    engine = _ENGINES.get(url)
+    if engine is None:
+        engine = _ENGINES[url] = _new_engine(url)
+    return engine
+
+
+def _new_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+        # A small pool: every page asks the store's version, and a fresh connection (with its
+        # PRAGMAs) per request costs as much as a whole simple callback.
+        engine = create_engine(url, pool_size=5, max_overflow=10, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
     return engine
+
+
+def _forget_inherited_connections() -> None:
+    # gunicorn --preload forks workers after the app (and its pool) exists; a connection
+    # must never be shared across processes, so each child starts with an empty pool.
+    for engine in _ENGINES.values():
+        engine.dispose(close=False)
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests do this between databases)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()
+
+
+_ENGINES: dict[str, Engine] = {}
+os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 def is_sqlite(engine: Engine) -> bool:

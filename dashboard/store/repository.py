@@ -147,8 +147,9 @@ class Store:
                 values = ", ".join([*(mark.format(n) for n in names), str(int(batch_id))])
                 params = rows
             else:
-                values = ", ".join(["%s" if conn.dialect.paramstyle != "qmark" else "?"]
-                                   * (len(names) + 1))
+                values = ", ".join(
+                    ["%s" if conn.dialect.paramstyle != "qmark" else "?"] * (len(names) + 1)
+                )
                 params = [(*map(row.get, names), batch_id) for row in rows]
             conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({values})", params)
         if had_rows is None:

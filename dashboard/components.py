@@ -1,0 +1,416 @@
+"""Layout factories shared by every page: the page shell, panels, tables, charts, choices.
+
+The shell gives each page the same landmarks (header, nav, main, footer), a skip link, the
+language switch, the sample-data label and the export links. The links that depend on the
+view (menu, language, export) are refreshed by one callback from the page's view store, so a
+page callback only has to publish its new view (see `register_shell_callbacks`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html
+
+from .data import Dataset
+from .i18n import SUPPRESSED, t
+from .panels import Flag, TableView, sources_note
+from .urls import EXPORT_SIDES, PAGES, export_href, make_view, shell_hrefs, view_export
+
+GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
+FLAG_ICONS = {"spiral": "▼", "no_council": "■", "no_radical": "◆", "suppressed": ":"}
+
+
+# ---------------------------------------------------------------- ids
+
+
+def view_id(page: str) -> dict:
+    return {"type": "view", "page": page}
+
+
+def link_id(name: str) -> dict:
+    return {"type": "shell-link", "name": name}
+
+
+VIEW_SYNC = "view-sync"  # a store in the app layout, the output of the URL-sync callback
+
+
+# ---------------------------------------------------------------- the shell
+
+
+def default_zone(dataset: Dataset | None) -> str | None:
+    if dataset is None or dataset.zones.empty:
+        return None
+    return str(dataset.zones["id"].iloc[0])
+
+
+def export_links(side: str, year: int | None, zones: Sequence[str], lang: str) -> html.P:
+    """'Last ned Excel · Last ned CSV': plain links to the export route for this view."""
+    return html.P(
+        [
+            html.Span(t("export_label", lang), className="export-label"),
+            " ",
+            html.A(
+                t("export_xlsx", lang),
+                id=link_id("export-xlsx"),
+                href=export_href("xlsx", side, year, list(zones), lang),
+            ),
+            html.Span(" · ", **{"aria-hidden": "true"}),
+            html.A(
+                t("export_csv", lang),
+                id=link_id("export-csv"),
+                href=export_href("csv", side, year, list(zones), lang),
+            ),
+        ],
+        className="export-links",
+    )
+
+
+def _nav(active: str, hrefs: dict[str, str], lang: str) -> html.Nav:
+    items = []
+    for page in PAGES:
+        current = page == active
+        label = [t(f"nav_{page}", lang)]
+        if current:
+            # dcc.Link has no aria-current; hidden words tell a screen reader instead.
+            label.append(html.Span(f" {t('current_page', lang)}", className="visually-hidden"))
+        items.append(
+            html.Li(
+                dcc.Link(
+                    label,
+                    href=hrefs[f"nav-{page}"],
+                    id=link_id(f"nav-{page}"),
+                    className="nav-link active" if current else "nav-link",
+                )
+            )
+        )
+    return html.Nav(html.Ul(items), className="site-nav", **{"aria-label": t("nav_label", lang)})
+
+
+def sample_banner(dataset: Dataset | None, lang: str):
+    if dataset is None or not dataset.is_sample:
+        return None
+    return html.P(
+        [
+            html.Strong(t("sample_badge", lang), className="sample-badge"),
+            " ",
+            t("sample_text", lang),
+        ],
+        className="sample-banner",
+    )
+
+
+def page_shell(
+    children,
+    lang: str,
+    active: str,
+    dataset: Dataset | None,
+    view: dict | None = None,
+) -> html.Div:
+    """The frame of every page.
+
+    children: the page's content, placed in <main>. lang: "nb" or "en". active: the page's
+    name in `urls.PAGES` ("oversikt", "sone", "sammenlign", "mote", "import"); it marks the
+    menu item and names the view store. dataset: for the sample label, the default zone and
+    the footer's sources (None is allowed). view: from `urls.make_view(...)`; defaults to the
+    page with no query. The export links are shown when the page is one of EXPORT_SIDES.
+    """
+    view = view or make_view(active, lang)
+    view.setdefault("default_zone", default_zone(dataset))
+    hrefs = shell_hrefs(view, view["default_zone"])
+    other = "en" if lang == "nb" else "nb"
+    header = html.Header(
+        [
+            html.Div(
+                [
+                    html.P(
+                        dcc.Link(t("app_title", lang), href=hrefs["brand"], id=link_id("brand")),
+                        className="brand",
+                    ),
+                    html.P(t("app_subtitle", lang), className="brand-sub"),
+                ],
+                className="brand-block",
+            ),
+            sample_banner(dataset, lang),
+            html.P(
+                dcc.Link(
+                    html.Span(t("lang_switch", lang), lang=other),
+                    href=hrefs["lang"],
+                    id=link_id("lang"),
+                    className="lang-switch",
+                ),
+                className="lang-block",
+            ),
+        ],
+        className="site-header",
+    )
+    tools = []
+    if view["page"] in EXPORT_SIDES:
+        side, year, zones = view_export(view)
+        tools.append(export_links(side, year, zones, lang))
+    sources = dataset.sources if dataset is not None else None
+    footer = html.Footer(
+        [
+            html.P(sources_note(sources, None, lang)),
+            html.P(t("sample_text", lang)) if dataset is not None and dataset.is_sample else None,
+        ],
+        className="site-footer",
+    )
+    return html.Div(
+        [
+            html.A(t("skip_link", lang), href="#innhold", className="skip-link"),
+            header,
+            _nav(active, hrefs, lang),
+            html.Main(
+                [html.Div(tools, className="page-tools"), *_as_list(children)],
+                id="innhold",
+                tabIndex="-1",
+                className=f"page page-{active}",
+            ),
+            footer,
+            dcc.Store(id=view_id(active), data=view),
+        ],
+        className=f"shell shell-{active}",
+        lang=lang,
+    )
+
+
+def _as_list(children) -> list:
+    if children is None:
+        return []
+    return list(children) if isinstance(children, list | tuple) else [children]
+
+
+def register_shell_callbacks(app) -> None:
+    """Keep the shell's links and the address bar in step with the page's view store."""
+    app.callback(
+        Output(link_id(ALL), "href"),
+        Input(view_id(ALL), "data"),
+        prevent_initial_call=True,
+    )(update_shell_links)
+    # The address bar, <html lang> and the title follow the view without a server trip.
+    # replaceState (not pushState) so Dash's router does not rebuild the page.
+    app.clientside_callback(
+        """
+        function (views) {
+            const view = (views || [])[0];
+            if (!view) { return window.dash_clientside.no_update; }
+            document.documentElement.lang = view.lang;
+            // After Dash's own title update, which runs in the same turn.
+            if (view.title) { setTimeout(() => { document.title = view.title; }, 0); }
+            if (view.href && window.location.pathname + window.location.search !== view.href) {
+                window.history.replaceState(window.history.state, "", view.href);
+            }
+            return view.href;
+        }
+        """,
+        Output(VIEW_SYNC, "data"),
+        Input(view_id(ALL), "data"),
+    )
+
+
+def update_shell_links(views: list[dict]):
+    """Callback: the hrefs of every shell link on the page, from the page's view."""
+    view = (views or [None])[0]
+    names = [o["id"]["name"] for o in ctx.outputs_list] if ctx.outputs_list else []
+    return shell_link_values(view, names)
+
+
+def shell_link_values(view: dict | None, names: list[str]) -> list[str]:
+    if not view:
+        return ["/" for _ in names]
+    hrefs = shell_hrefs(view, view.get("default_zone"))
+    return [hrefs.get(name, "/") for name in names]
+
+
+# ---------------------------------------------------------------- content pieces
+
+
+def suppressed_cell(reason: str) -> html.Span:
+    """':' as Statistics Norway shows a withheld number, with the reason for screen readers."""
+    return html.Span(
+        [
+            html.Span(SUPPRESSED, **{"aria-hidden": "true"}),
+            html.Span(reason, className="visually-hidden"),
+        ],
+        className="suppressed",
+        title=reason,
+    )
+
+
+def _cell(text, reason: str):
+    return suppressed_cell(reason) if text == SUPPRESSED else text
+
+
+def value_cells(texts: Sequence[str], reason: str) -> list[html.Td]:
+    """Table cells for formatted values; ':' becomes a withheld-value cell."""
+    return [html.Td(_cell(c, reason)) for c in texts]
+
+
+def data_table(table: TableView, reason: str = "", class_name: str = "data-table") -> html.Table:
+    """A real <table>: caption, column headers, and each row's first cell as its header."""
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in table.columns]))
+    body = html.Tbody(
+        [
+            html.Tr([html.Th(_cell(row[0], reason), scope="row"), *value_cells(row[1:], reason)])
+            for row in table.rows
+        ]
+    )
+    parts = [html.Caption(table.caption), head, body]
+    if table.foot:
+        parts.append(
+            html.Tfoot(
+                [
+                    html.Tr([html.Th(row[0], scope="row"), *value_cells(row[1:], reason)])
+                    for row in table.foot
+                ]
+            )
+        )
+    return html.Table(parts, className=class_name)
+
+
+def table_details(table: TableView, lang: str, reason: str = "", body_id: str | None = None):
+    """The numbers behind a chart, folded away under 'Vis tallene som tabell'."""
+    kwargs = {"id": body_id} if body_id else {}
+    return html.Details(
+        [
+            html.Summary(t("show_table", lang)),
+            html.Div(data_table(table, reason), className="table-scroll", **kwargs),
+        ],
+        className="chart-table",
+    )
+
+
+def legend(lang: str, threshold: int) -> html.P:
+    return html.P(
+        [
+            html.Strong(f"{t('legend_title', lang)}: "),
+            t("legend_suppressed", lang, n=threshold),
+            "; ",
+            t("legend_missing", lang),
+            ".",
+        ],
+        className="legend-note",
+    )
+
+
+def chart(prefix: str, figure, summary: str):
+    """A chart with its one-sentence summary as the caption; the graph is labelled by it."""
+    caption_id = f"{prefix}-summary"
+    return html.Figure(
+        [
+            html.Figcaption(summary, id=caption_id, className="chart-summary"),
+            html.Div(
+                dcc.Graph(id=f"{prefix}-graph", figure=figure, config=GRAPH_CONFIG),
+                id=f"{prefix}-graph-wrap",
+                role="img",
+                **{"aria-labelledby": caption_id},
+            ),
+        ],
+        className="chart",
+    )
+
+
+def facts_list(facts: list[tuple[str, str]], reason: str = "") -> list:
+    """<dl> children: label and value pairs."""
+    items = []
+    for label, value in facts:
+        items.append(html.Div([html.Dt(label), html.Dd(_cell(value, reason))], className="fact"))
+    return items
+
+
+def flag_badge(flag: Flag) -> html.Span:
+    """A flag says its meaning in words; the shape before it is extra, never the only sign."""
+    return html.Span(
+        [
+            html.Span(
+                FLAG_ICONS.get(flag.kind, "!"), className="flag-icon", **{"aria-hidden": "true"}
+            ),
+            html.Span(flag.label, className="flag-label"),
+        ],
+        className=f"flag flag-{flag.kind}",
+        title=flag.detail,
+    )
+
+
+def flag_list(flags: list[Flag]) -> html.Ul | str:
+    if not flags:
+        return ""
+    return html.Ul(
+        [
+            html.Li([flag_badge(f), html.Span(f" ({f.detail})", className="flag-detail")])
+            for f in flags
+        ],
+        className="flag-list",
+    )
+
+
+def empty_state(text: str, element_id: str | None = None, hidden: bool = False) -> html.P:
+    kwargs = {"id": element_id} if element_id else {}
+    return html.P(text, className="empty-state", hidden=hidden, **kwargs)
+
+
+def choice(
+    group: str, legend_text: str, options: list[tuple[object, str]], value, multi: bool = False
+) -> html.Fieldset:
+    """A group of toggle buttons (aria-pressed) under a legend; the value is in a store.
+
+    Dash 4's RadioItems and Checklist put focusable inputs inside role="option" labels,
+    which axe reports as nested interactive controls without a name; plain buttons in a
+    fieldset are named by their text and grouped by the legend. The page's callbacks read
+    `Input(group, "data")`; `register_choice` keeps that store and the buttons in step.
+    """
+    chosen = set(value or []) if multi else {value}
+    buttons = [
+        html.Button(
+            label,
+            id={"type": group, "value": option},
+            type="button",
+            className="chip",
+            **{"aria-pressed": "true" if option in chosen else "false"},
+        )
+        for option, label in options
+    ]
+    return html.Fieldset(
+        [
+            html.Legend(legend_text),
+            html.Div(buttons, className="chips"),
+            dcc.Store(id=group, data=value),
+        ],
+        className="choice",
+    )
+
+
+def register_choice(app, group: str, multi: bool = False) -> None:
+    """Clicking a button picks it (or toggles it, for `multi`), in the browser."""
+    app.clientside_callback(
+        ClientsideFunction("choices", "multi" if multi else "single"),
+        Output(group, "data"),
+        Output({"type": group, "value": ALL}, "aria-pressed"),
+        Input({"type": group, "value": ALL}, "n_clicks"),
+        State(group, "data"),
+        State({"type": group, "value": ALL}, "id"),
+        prevent_initial_call=True,
+    )
+
+
+def year_choice(group: str, years: list[int], value: int | None, lang: str):
+    return choice(group, t("choose_year", lang), [(y, str(y)) for y in years], value)
+
+
+def zone_options(dataset: Dataset) -> list[tuple[str, str]]:
+    return list(zip(dataset.zones["id"], dataset.zones["name"], strict=False))
+
+
+def panel_section(key: str, title: str, children, class_name: str = "panel") -> html.Section:
+    heading_id = f"{key}-heading"
+    return html.Section(
+        [html.H2(title, id=heading_id), *children],
+        className=f"{class_name} {class_name}-{key}",
+        **{"aria-labelledby": heading_id},
+    )
+
+
+def source_line(text: str, element_id: str | None = None) -> html.P:
+    kwargs = {"id": element_id} if element_id else {}
+    return html.P(text, className="source-note", **kwargs)

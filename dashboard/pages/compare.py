@@ -1,0 +1,149 @@
+"""Sammenlign (`/sammenlign?soner=heimdal,nardo&ar=2021`): the leader's own zone (the first
+in `soner`) against chosen zones and the median, indicator by indicator, over the years.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, html
+
+from ..components import (
+    chart,
+    choice,
+    data_table,
+    legend,
+    page_shell,
+    register_choice,
+    source_line,
+    table_details,
+    view_id,
+    year_choice,
+    zone_options,
+)
+from ..decks import CompareView, compare
+from ..figures import compare_spec
+from ..i18n import lang_of, t
+from ..panels import Prepared, current, nearest_year
+from ..urls import make_view, parse_list
+
+PAGE = "sammenlign"
+OWN = "cmp-own"
+OTHERS = "cmp-others"
+YEAR = "cmp-year"
+SENTENCES = "cmp-sentences"
+TABLE = "cmp-table"
+CHART = "cmp"
+
+
+def register(app) -> None:
+    dash.register_page(
+        __name__,
+        path="/sammenlign",
+        name="Sammenlign",
+        order=2,
+        layout=layout,
+        title="Sammenlign – Samskaping i hjemmetjenesten",
+    )
+    app.callback(
+        Output(f"{CHART}-graph", "figure"),
+        Output(f"{CHART}-summary", "children"),
+        Output(SENTENCES, "children"),
+        Output(TABLE, "children"),
+        Output(view_id(PAGE), "data"),
+        Input(OWN, "data"),
+        Input(OTHERS, "data"),
+        Input(YEAR, "data"),
+        State(view_id(PAGE), "data"),
+        prevent_initial_call=True,
+    )(update)
+    register_choice(app, OWN)
+    register_choice(app, OTHERS, multi=True)
+    register_choice(app, YEAR)
+
+
+# ---------------------------------------------------------------- pure parts
+
+
+def parse_zones(prepared: Prepared, soner) -> tuple[str | None, list[str]]:
+    """`soner=a,b,c`: the first known zone is the own zone, the rest are compared with it."""
+    zones = [z for z in parse_list(soner) if z in prepared.zone_ids]
+    own = zones[0] if zones else (prepared.zone_ids[0] if prepared.zone_ids else None)
+    return own, [z for z in zones if z != own]
+
+
+def render(model: CompareView, lang: str, threshold: int):
+    reason = t("suppressed_reason", lang, n=threshold)
+    figure = compare_spec(model.frame, model.panels, lang)
+    summary = t("cmp_figure_summary", lang, count=len(model.panels))
+    sentences = html.Ul([html.Li(s) for s in model.sentences], className="compare-sentences")
+    return figure, summary, sentences, data_table(model.table, reason)
+
+
+def _view(model: CompareView, lang: str) -> dict:
+    zones = [z for z in [model.own, *model.others] if z]
+    title = f"{t('cmp_title', lang)} – {t('app_title', lang)}"
+    return make_view(PAGE, lang, zone=None, title=title, soner=zones, ar=model.year)
+
+
+# ---------------------------------------------------------------- layout and callback
+
+
+def layout(soner=None, ar=None, lang=None, **_other):
+    lang = lang_of(lang)
+    prepared = current()
+    own, others = parse_zones(prepared, soner)
+    year = nearest_year(prepared, ar)
+    model = compare(prepared, own, others, year, lang)
+    threshold = prepared.dataset.threshold
+    figure, summary, sentences, _table = render(model, lang, threshold)
+    options = zone_options(prepared.dataset)
+    content = [
+        html.H1(t("cmp_title", lang)),
+        html.P(t("cmp_intro", lang), className="lead"),
+        html.Div(
+            [
+                choice(OWN, t("cmp_own", lang), options, own),
+                choice(OTHERS, t("cmp_others", lang), options, others, multi=True),
+                year_choice(YEAR, prepared.years, year, lang),
+            ],
+            className="controls",
+        ),
+        html.Section(
+            [
+                html.H2(t("cmp_sentences_title", lang), id="cmp-heading"),
+                html.Div(sentences, id=SENTENCES),
+                chart(CHART, figure, summary),
+                table_details(
+                    model.table, lang, t("suppressed_reason", lang, n=threshold), body_id=TABLE
+                ),
+                legend(lang, threshold),
+                source_line(prepared.sources_note(None, lang)),
+            ],
+            className="panel",
+            **{"aria-labelledby": "cmp-heading"},
+        ),
+    ]
+    return page_shell(content, lang, PAGE, prepared.dataset, _view(model, lang))
+
+
+def update(own, others, year, view):
+    """Callback: another zone, comparison set or year redraws the chart, text and table."""
+    lang = lang_of((view or {}).get("lang"))
+    return update_values(current(), own, others, year, lang, view)
+
+
+def update_values(prepared: Prepared, own, others, year, lang: str, view: dict | None = None):
+    year = nearest_year(prepared, year)
+    others = tuple(z for z in (others or []) if z != own)
+    model, figure, summary, sentences, table = prepared.memo(
+        ("sammenlign", own, others, year, lang),
+        lambda: _payload(prepared, own, others, year, lang),
+    )
+    new_view = {**_view(model, lang), "default_zone": (view or {}).get("default_zone")}
+    return figure, summary, sentences, table, new_view
+
+
+def _payload(prepared: Prepared, own, others, year, lang: str):
+    model = compare(prepared, own, list(others), year, lang)
+    figure, summary, sentences, table = render(model, lang, prepared.dataset.threshold)
+    return model, figure, summary, sentences, table
