@@ -108,7 +108,7 @@ STRINGS.update(
         "imp_history_empty": ("Ingen importer ennå.", "No imports yet."),
         "imp_col_batch": ("Nr.", "No."),
         "imp_col_hash": ("SHA-256 (start)", "SHA-256 (start)"),
-        "imp_col_when": ("Tidspunkt (UTC)", "Time (UTC)"),
+        "imp_col_when": ("Tidspunkt", "Time"),
         "imp_col_source": ("Kilde", "Source"),
         "imp_col_outcome": ("Utfall", "Outcome"),
         "imp_col_errors": ("Feil", "Errors"),
@@ -179,7 +179,9 @@ def decode_upload(content: str) -> bytes:
     return base64.b64decode(payload, validate=True)
 
 
-def _table(caption: str, headers: list[str], rows: list[list], class_name: str = "data-table"):
+def _table(
+    caption: str, headers: list[str], rows: list[list], class_name: str = "data-table text-table"
+):
     return html.Table(
         [
             html.Caption(caption),
@@ -187,6 +189,13 @@ def _table(caption: str, headers: list[str], rows: list[list], class_name: str =
             html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in rows]),
         ],
         className=class_name,
+    )
+
+
+def _scroll(table, label: str) -> html.Div:
+    """A wide table in a region that keyboard users can scroll (it takes focus)."""
+    return html.Div(
+        table, className="table-scroll", tabIndex="0", role="region", **{"aria-label": label}
     )
 
 
@@ -228,14 +237,8 @@ def report_view(report: ImportReport, lang: str) -> html.Article:
         )
     if report.errors:
         rows = [_problem_row(p, lang) for p in report.errors[:SHOWN_ERRORS]]
-        parts.append(
-            html.Div(
-                _table(
-                    t("imp_errors_caption", lang, name=report.file), _problem_headers(lang), rows
-                ),
-                className="table-scroll",
-            )
-        )
+        caption = t("imp_errors_caption", lang, name=report.file)
+        parts.append(_scroll(_table(caption, _problem_headers(lang), rows), caption))
         if len(report.errors) > SHOWN_ERRORS:
             parts.append(html.P(t("imp_more_errors", lang, n=len(report.errors) - SHOWN_ERRORS)))
     notes = report.warnings + report.skipped
@@ -286,13 +289,23 @@ def status_text(reports: list[ImportReport], lang: str) -> str:
     return t("imp_status", lang, done=done, total=len(reports), rejected=len(reports) - done)
 
 
+def local_time(value) -> pd.Timestamp:
+    """Stored times are UTC (SQLite gives them back without a zone); show Norwegian time."""
+    when = pd.Timestamp(value)
+    when = when.tz_localize("UTC") if when.tzinfo is None else when
+    try:
+        return when.tz_convert("Europe/Oslo")
+    except Exception:  # no time-zone database on the machine: UTC is still right
+        return when
+
+
 def history_view(batches: pd.DataFrame, lang: str):
     if batches.empty:
         return html.P(t("imp_history_empty", lang))
     rows = []
     for b in batches.itertuples(index=False):
         outcome = "undone" if pd.notna(b.undone_at) else b.outcome
-        when = pd.Timestamp(b.imported_at)
+        when = local_time(b.imported_at)
         rows.append(
             [
                 str(b.id),
@@ -319,10 +332,10 @@ def history_view(batches: pd.DataFrame, lang: str):
         "imp_col_errors",
         "imp_col_warnings",
     )
-    return html.Div(
-        _table(t("imp_history_title", lang), [t(k, lang) for k in keys], rows),
-        className="table-scroll",
-    )
+    title = t("imp_history_title", lang)
+    table = _table(title, [t(k, lang) for k in keys], rows)
+    table.children[0].className = "visually-hidden"  # the section's heading says it already
+    return _scroll(table, title)
 
 
 def run_uploads(contents: list[str], filenames: list[str], settings) -> list[ImportReport]:
@@ -418,10 +431,11 @@ def layout(lang=None, **_other):
                 [
                     dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
                     dcc.Input(type="hidden", name="neste", value="/import"),
-                    html.Button(t("imp_logout", lang), type="submit", className="secondary"),
+                    html.Button(t("imp_logout", lang), type="submit", className="button"),
                 ],
                 method="post",
                 action="/logg-ut",
+                className="import-toolbar",
             )
         ]
     # The controls are always in the layout (hidden for others) so every callback's inputs
@@ -449,7 +463,7 @@ def layout(lang=None, **_other):
         html.Div(history_view(store.batches(), lang), id=HISTORY),
         html.Div(
             dcc.ConfirmDialogProvider(
-                html.Button(t("imp_undo", lang), className="secondary", disabled=not admin),
+                html.Button(t("imp_undo", lang), className="button", disabled=not admin),
                 id=UNDO,
                 message=t("imp_undo_confirm", lang),
             ),
@@ -466,7 +480,12 @@ def layout(lang=None, **_other):
                 upload,
                 html.Div(id=STATUS, role="status", **{"aria-live": "polite"}, className="status"),
                 html.Div(id=RESULTS),
-                html.Button(t("imp_download_errors", lang), id=ERRORS_BUTTON, hidden=True),
+                html.Button(
+                    t("imp_download_errors", lang),
+                    id=ERRORS_BUTTON,
+                    hidden=True,
+                    className="button",
+                ),
                 dcc.Download(id=ERRORS_DOWNLOAD),
             ],
             className="panel",

@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1920, "height": 1080}
 SERIOUS = {"serious", "critical"}
+ADMIN_SECRET = "nettleser-admin"
 
 
 def _missing(message: str):
@@ -54,7 +55,9 @@ def base_url(tmp_path_factory):
     settings = get_settings(
         database_url=f"sqlite:///{directory / 'ui.sqlite'}",
         cache_type="SimpleCache",
+        cache_dir=directory / "cache",
         load_sample_when_empty=True,
+        admin_secret=ADMIN_SECRET,
     )
     url, stop = serve_in_thread(settings)
     yield url
