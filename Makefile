@@ -36,6 +36,7 @@ test: lint
 bench: $(VENV)/.installed
 	$(PY) bench/ingest.py
 	$(PY) bench/callbacks.py
+	$(PY) bench/load.py
 
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from pathlib import Path
 
@@ -77,3 +78,39 @@ def rewrite_member(path: Path, member: str, transform) -> Path:
             target.writestr(info.filename, data)
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def bomb(size: int, lie: bool) -> bytes:
+    """An xlsx whose sheet inflates to `size` bytes; `lie` shrinks the sizes it declares."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            chunk = b"<row>" + b" " * (1024 * 1024 - 11) + b"</row>"
+            for _ in range(size // len(chunk)):
+                member.write(chunk)
+    data = bytearray(buffer.getvalue())
+    if lie:
+        # Rewrite every declared uncompressed size (central directory and zip64 extra) to 1 KB.
+        pos = data.find(b"PK\x01\x02")
+        while pos != -1:
+            name_len, extra_len = struct.unpack_from("<HH", data, pos + 28)
+            if struct.unpack_from("<I", data, pos + 24)[0] != 0xFFFFFFFF:
+                struct.pack_into("<I", data, pos + 24, 1024)
+            extra = pos + 46 + name_len
+            end = extra + extra_len
+            while extra < end:
+                tag, length = struct.unpack_from("<HH", data, extra)
+                if tag == 1:
+                    struct.pack_into("<Q", data, extra + 4, 1024)
+                extra += 4 + length
+            pos = data.find(b"PK\x01\x02", pos + 4)
+    return bytes(data)
+
+
+def add_member(data: bytes, name: str, payload: bytes) -> bytes:
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr(name, payload)
+    return buffer.getvalue()

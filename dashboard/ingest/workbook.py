@@ -19,6 +19,7 @@ import python_calamine
 from defusedxml import ElementTree as SafeET
 
 ACCEPTED_SUFFIXES = {".xlsx", ".xlsm"}
+_CHUNK = 4 * 1024 * 1024
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DECL = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -124,16 +125,23 @@ def check_container(data: bytes, filename: str, max_uncompressed: int) -> dict[s
     for info in infos:
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
-        # zipfile never inflates past a member's declared size and checks the CRC at the end,
-        # so a member whose header lies about its size fails here as damaged instead of
-        # inflating without bound; the running total is a second line of defence.
+        # Inflate in bounded steps and count what really comes out: a header that lies
+        # about the size must not get a whole member inflated before anything is checked.
+        # zipfile also stops at the declared size and then fails the CRC, so a lying member
+        # is refused as damaged once it passes its declared size.
+        chunks = []
         try:
-            content = archive.read(info)
+            with archive.open(info) as member:
+                while chunk := member.read(_CHUNK):
+                    total += len(chunk)
+                    if total > max_uncompressed:
+                        raise WorkbookRejected(
+                            "too_large", limit_mb=limit_mb, detail=f"> {limit_mb} MB"
+                        )
+                    chunks.append(chunk)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise WorkbookRejected("corrupt_file", detail=f"{info.filename}: {exc}") from exc
-        total += len(content)
-        if total > max_uncompressed:
-            raise WorkbookRejected("too_large", limit_mb=limit_mb, detail=f"> {limit_mb} MB")
+        content = b"".join(chunks)
         if _DECL.search(_prolog(content)):
             # A DOCTYPE (and so any entity) can only stand before the root element.
             raise WorkbookRejected("xml_entities", detail=info.filename)

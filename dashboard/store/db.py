@@ -26,7 +26,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..ingest.spec import TABLES, table_fields
 
@@ -143,5 +143,5 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_schema(engine: Engine) -> None:
-    metadata.create_all(engine)
+def create_schema(bind: Engine | Connection) -> None:
+    metadata.create_all(bind)

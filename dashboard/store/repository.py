@@ -39,8 +39,8 @@ class Store:
 
     def ensure_ready(self, load_sample: bool | None = None) -> list[ImportReport]:
         """Create tables, refresh the zone reference table, and load the sample if empty."""
-        create_schema(self.engine)
-        with self._write() as conn:
+        with self._write() as conn:  # workers starting together queue instead of failing
+            create_schema(conn)
             conn.execute(zones_table.delete())
             conn.execute(
                 zones_table.insert(),

@@ -1,14 +1,13 @@
 """Whole-file problems: unsupported types, broken zips, hostile files and size limits."""
 
 import io
-import struct
 import time
 import zipfile
 
 import pytest
 
 from dashboard.ingest.importer import parse_bytes, parse_file
-from tests.workbooks import ECONOMY_HEADER, rewrite_member, write_xlsx
+from tests.workbooks import ECONOMY_HEADER, add_member, bomb, rewrite_member, write_xlsx
 
 ROWS = {"Økonomi": [ECONOMY_HEADER, [2019, "Byåsen", 1000, 900, 800]]}
 
@@ -63,7 +62,7 @@ def test_fil004_truncated_workbook_is_corrupt(good, registry, settings):
 
 
 def test_fil005_xlsm_is_read_and_macros_are_ignored(tmp_path, good, registry, settings):
-    data = _add_member(good.read_bytes(), "xl/vbaProject.bin", b"\0macro")
+    data = add_member(good.read_bytes(), "xl/vbaProject.bin", b"\0macro")
     parsed = parse_bytes(data, "med-makro.xlsm", registry, settings)
     assert parsed.report.errors == []
     assert "macros_ignored" in [p.code for p in parsed.report.warnings]
@@ -71,7 +70,7 @@ def test_fil005_xlsm_is_read_and_macros_are_ignored(tmp_path, good, registry, se
 
 
 def test_fil006_macro_workbook_disguised_as_xlsx_is_refused(good, registry, settings):
-    data = _add_member(good.read_bytes(), "xl/vbaProject.bin", b"\0macro")
+    data = add_member(good.read_bytes(), "xl/vbaProject.bin", b"\0macro")
     problem = only_error(parse_bytes(data, "forkledd.xlsx", registry, settings))
     assert problem.code == "unsupported_file" and ".xlsm" in problem.message()
 
@@ -104,39 +103,10 @@ def test_fil008_too_many_rows_per_sheet(tmp_path, registry, settings):
     assert "20" in problem.message()
 
 
-def _bomb(size: int, lie: bool) -> bytes:
-    """An xlsx whose sheet inflates to `size` bytes; `lie` shrinks the sizes it declares."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            chunk = b"<row>" + b" " * (1024 * 1024 - 11) + b"</row>"
-            for _ in range(size // len(chunk)):
-                member.write(chunk)
-    data = bytearray(buffer.getvalue())
-    if lie:
-        # Rewrite every declared uncompressed size (central directory and zip64 extra) to 1 KB.
-        pos = data.find(b"PK\x01\x02")
-        while pos != -1:
-            name_len, extra_len = struct.unpack_from("<HH", data, pos + 28)
-            if struct.unpack_from("<I", data, pos + 24)[0] != 0xFFFFFFFF:
-                struct.pack_into("<I", data, pos + 24, 1024)
-            extra = pos + 46 + name_len
-            end = extra + extra_len
-            while extra < end:
-                tag, length = struct.unpack_from("<HH", data, extra)
-                if tag == 1:
-                    struct.pack_into("<Q", data, extra + 4, 1024)
-                extra += 4 + length
-            pos = data.find(b"PK\x01\x02", pos + 4)
-    return bytes(data)
-
-
 @pytest.fixture(scope="module")
 def bombs():
     gib = 1024 * 1024 * 1024
-    return {"honest": _bomb(gib, lie=False), "lying": _bomb(gib, lie=True)}
+    return {"honest": bomb(gib, lie=False), "lying": bomb(gib, lie=True)}
 
 
 @pytest.mark.parametrize("kind", ["honest", "lying"])
@@ -153,10 +123,3 @@ def test_fil009_zip_bomb_is_refused_in_seconds(kind, bombs, registry, settings):
         assert problem.code in {"too_large", "corrupt_file"}
     # Generous bound: the point is "seconds, not minutes, and never 1 GB in memory".
     assert elapsed < 30
-
-
-def _add_member(data: bytes, name: str, payload: bytes) -> bytes:
-    buffer = io.BytesIO(data)
-    with zipfile.ZipFile(buffer, "a") as archive:
-        archive.writestr(name, payload)
-    return buffer.getvalue()

@@ -11,11 +11,11 @@ import os
 import threading
 
 import pytest
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import inspect, text
 
 from dashboard.settings import get_settings
 from dashboard.store.db import get_engine, metadata
-from tests.reliability.harness import service_url
+from tests.reliability.harness import postgres_schema_url, service_url
 from tests.unit.test_cli import (  # noqa: F401 - run again here, against PostgreSQL
     bad,
     good,
@@ -44,16 +44,9 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    url = service_url("DASHBOARD_TEST_POSTGRES_URL", "PostgreSQL")
-    # A schema of its own per pytest-xdist worker, so parallel runs never drop each other's
-    # tables; the import lock (a database-wide advisory lock) just makes them take turns.
-    schema = "test_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-    admin.dispose()
-    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-    return scoped.render_as_string(hide_password=False)
+    # Parallel runs (pytest-xdist) get a schema each; the import lock, a database-wide
+    # advisory lock, just makes their imports take turns.
+    return postgres_schema_url(service_url("DASHBOARD_TEST_POSTGRES_URL", "PostgreSQL"), "test")
 
 
 @pytest.fixture
