@@ -14,6 +14,7 @@ from flask_caching import Cache
 
 from .indicators import compute_indicators, explode_projects
 from .settings import Settings
+from .store.repository import sample_hashes
 
 
 @dataclass
@@ -50,7 +51,10 @@ def build_dataset(store) -> Dataset:
     threshold = store.settings.suppression_threshold
     indicators = compute_indicators(tables, zones, threshold)
     sources = store.sources()
-    is_sample = bool(not sources.empty and (sources["source"] == "sample").any())
+    is_sample = bool(
+        not sources.empty
+        and ((sources["source"] == "sample") | sources["sha256"].isin(sample_hashes())).any()
+    )
     years = sorted(int(y) for y in indicators["year"].dropna().unique())
     return Dataset(version, indicators, tables, zones, sources, threshold, is_sample, years)
 

@@ -12,13 +12,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import and_, func, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from ..ingest.importer import ParsedFile, parse_bytes, parse_file
+from ..ingest.importer import ParsedFile, parse_bytes, parse_file, sha256_of
 from ..ingest.report import ImportReport
 from ..ingest.zones import ZoneRegistry
 from ..settings import SAMPLE_DIR, Settings
@@ -251,6 +252,7 @@ class Store:
                         batches.c.file_name,
                         batches.c.imported_at,
                         batches.c.source,
+                        batches.c.sha256,
                     )
                     .join(batches, and_(batches.c.id == table.c.batch_id))
                     .where(table.c.superseded_by.is_(None))
@@ -259,6 +261,7 @@ class Store:
                         batches.c.file_name,
                         batches.c.imported_at,
                         batches.c.source,
+                        batches.c.sha256,
                     )
                 )
                 result = conn.execute(query)
@@ -301,6 +304,13 @@ class _WriteTransaction:
 
 def sample_files() -> list[Path]:
     return sorted(SAMPLE_DIR.glob("*.xlsx"))
+
+
+@lru_cache(maxsize=1)
+def sample_hashes() -> frozenset[str]:
+    """The bundled samples' content hashes: sample data stays labelled as such even when
+    someone uploads the sample files through the browser."""
+    return frozenset(sha256_of(p.read_bytes()) for p in sample_files())
 
 
 @dataclass

@@ -50,3 +50,9 @@ def test_smp003_sample_is_plausible_against_the_study(store):
     low_risk = by_zone.loc[spiral, "risk_tolerance"].mean()
     assert low_risk < by_zone.drop(index=spiral)["risk_tolerance"].mean()
     assert pd.notna(table["council_followup_rate"]).any()
+
+
+def test_smp004_sample_uploaded_by_hand_is_still_labelled(store):
+    for path in sample_files():
+        assert store.import_path(path, source="web").outcome == "imported"
+    assert build_dataset(store).is_sample
