@@ -4,7 +4,9 @@ Builds workbooks of 1k, 10k and 100k project rows, then for each size measures, 
 run, (a) a bare python-calamine read of the sheet and (b) the full import into a fresh
 SQLite store (container checks, parsing and validation of every cell, the database write).
 Prints the times and their ratio; the target is a ratio within 3x at 100k rows. Machines
-here are shared and noisy, so each figure is the best of a few repetitions.
+here are shared and noisy, so each figure is the best of a few repetitions. Last, it times
+the refusal of two zip bombs (1.1 MB that unpack to 1 GB; one with honest sizes in its
+headers, one whose headers lie).
 
     python bench/ingest.py [--sizes 1000,10000,100000] [--repeat 3]
 """
@@ -22,9 +24,12 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dashboard.ingest.importer import parse_bytes
 from dashboard.ingest.spec import SPECS_BY_KIND
+from dashboard.ingest.zones import ZoneRegistry
 from dashboard.settings import get_settings
 from dashboard.store.repository import Store
+from tests.workbooks import bomb
 
 HEADER = [col.header for col in SPECS_BY_KIND["projects"].columns]
 ZONES = [
@@ -118,6 +123,20 @@ def main() -> None:
             size_mb = path.stat().st_size / 1e6
             print(f"{rows:>8} {size_mb:>8.1f} {bare:>12.3f} {full:>14.3f} {full / bare:>6.2f}")
     print("target: ratio <= 3.0 at 100000 rows")
+    print()
+    print(f"{'hostile file':<28} {'size MB':>8} {'refused in s':>13}  outcome")
+    settings = get_settings(load_sample_when_empty=False)
+    registry = ZoneRegistry.from_csv(settings.zones_file)
+    for name, data in (
+        ("zip bomb, honest sizes", bomb(1024**3, lie=False)),
+        ("zip bomb, lying sizes", bomb(1024**3, lie=True)),
+    ):
+        started = time.perf_counter()
+        report = parse_bytes(data, "bombe.xlsx", registry, settings).report
+        elapsed = time.perf_counter() - started
+        code = report.errors[0].code if report.errors else "ACCEPTED"
+        print(f"{name:<28} {len(data) / 1e6:>8.1f} {elapsed:>13.3f}  {code}")
+    print("target: refused in seconds, never inflated (1 GB unpacked)")
 
 
 if __name__ == "__main__":
