@@ -115,7 +115,8 @@ def _login_page(lang: str, next_url: str, error: bool, require_login: bool) -> s
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{text["title"]} – Samskaping i hjemmetjenesten</title>
 <link rel="stylesheet" href="/assets/style.css"></head>
-<body><main class="login" id="innhold"><h1>{text["title"]}</h1><p>{intro}</p>{message}
+<body><main class="login" id="innhold"><p class="brand">Samskaping i hjemmetjenesten</p>
+<h1>{text["title"]}</h1><p>{intro}</p>{message}
 <form method="post" action="/logg-inn">
 <input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">
 <input type="hidden" name="neste" value="{escape(next_url)}">

@@ -6,6 +6,7 @@ from tests.workbooks import ECONOMY_HEADER, write_xlsx
 
 def login_as_admin(ui):
     page = ui.open("/logg-inn?neste=/import", ready="form")
+    assert ui.axe_problems() == []
     page.fill("#secret", ADMIN_SECRET)
     page.click("button[type=submit]")
     page.wait_for_selector("#innhold h1")
@@ -17,6 +18,10 @@ def test_imp_brw001_import_page_without_login_points_to_login(ui):
     page = ui.open("/import")
     assert "logget inn som administrator" in page.inner_text("#innhold")
     assert page.is_hidden("#imp-upload")
+    assert ui.axe_problems() == []
+    page = ui.open("/import?lang=en")
+    assert "logged in as administrator" in page.inner_text("#innhold")
+    assert page.evaluate("document.documentElement.lang") == "en"
     assert ui.axe_problems() == []
 
 
