@@ -10,7 +10,6 @@ first one's callbacks twice. Here every app gets exactly its own.
 from __future__ import annotations
 
 import importlib
-import secrets
 
 import dash
 from dash import Dash, dcc, html
@@ -49,7 +48,6 @@ INDEX = """<!DOCTYPE html>
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or get_settings()
     server = Flask(__name__)
-    server.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
     Store(settings).ensure_ready()
     init_data(server, settings)
     register_server_routes(server, settings)
