@@ -48,11 +48,9 @@ def parse_file(path: Path | str, registry: ZoneRegistry, settings: Settings) -> 
     try:
         data = path.read_bytes()
     except OSError as exc:
-        report = ImportReport(file=path.name, sha256="")
-        report.problems.append(
-            Problem(ERROR, "corrupt_file", path.name, params={"detail": exc.strerror or str(exc)})
+        return ParsedFile(
+            ImportReport.refused(path.name, "corrupt_file", detail=exc.strerror or str(exc))
         )
-        return ParsedFile(report)
     return parse_bytes(data, path.name, registry, settings)
 
 

@@ -92,6 +92,13 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     replaced: dict[str, int] = field(default_factory=dict)
 
+    @classmethod
+    def refused(cls, file: str, code: str, sha256: str = "", **params) -> ImportReport:
+        """A report for a file refused as a whole, with one file-level problem."""
+        report = cls(file=file, sha256=sha256)
+        report.problems.append(Problem(ERROR, code, file, params=params))
+        return report
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == ERROR]

@@ -79,8 +79,11 @@ def parse_ref(ref: str) -> tuple[int, int]:
     return int(m[2]) - 1, col - 1
 
 
-def check_container(data: bytes, filename: str, max_uncompressed: int) -> dict[str, bytes]:
-    """Validate the OOXML zip and return its XML members, inflated under a hard cap."""
+def check_container(
+    data: bytes, filename: str, max_uncompressed: int
+) -> tuple[dict[str, bytes], set[str]]:
+    """Validate the OOXML zip; return its XML members, inflated under a hard cap, and the
+    names of all its members."""
     suffix = PurePosixPath(filename.lower()).suffix
     if data[:8] == _OLE2_MAGIC:
         detail = (
@@ -146,7 +149,7 @@ def check_container(data: bytes, filename: str, max_uncompressed: int) -> dict[s
             # A DOCTYPE (and so any entity) can only stand before the root element.
             raise WorkbookRejected("xml_entities", detail=info.filename)
         members[info.filename] = content
-    return members
+    return members, names
 
 
 def _prolog(xml: bytes) -> bytes:
@@ -223,8 +226,8 @@ def scan_special_cells(xml: bytes) -> dict[tuple[int, int], tuple[str, str]]:
 
 
 def read_workbook(data: bytes, filename: str, max_uncompressed: int, max_rows: int) -> WorkbookData:
-    members = check_container(data, filename, max_uncompressed)
-    has_macros = any(name.lower().endswith("vbaproject.bin") for name in _zip_names(data))
+    members, names = check_container(data, filename, max_uncompressed)
+    has_macros = any(name.lower().endswith("vbaproject.bin") for name in names)
     if has_macros and not filename.lower().endswith(".xlsm"):
         # Excel itself refuses to open a macro workbook that carries an .xlsx name.
         raise WorkbookRejected(
@@ -256,8 +259,3 @@ def read_workbook(data: bytes, filename: str, max_uncompressed: int, max_rows: i
         xml = members.get(paths.get(meta.name, ""), b"")
         sheets.append(SheetData(meta.name, rows, merged, scan_special_cells(xml)))
     return WorkbookData(sheets=sheets, has_macros=has_macros)
-
-
-def _zip_names(data: bytes) -> list[str]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return archive.namelist()

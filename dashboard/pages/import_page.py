@@ -17,7 +17,7 @@ from dash import Input, Output, State, dcc, html
 from ..components import page_shell, view_id
 from ..data import get_dataset, get_store
 from ..i18n import STRINGS, fmt_date, fmt_number, lang_of, t
-from ..ingest.report import ERROR, ImportReport, Problem
+from ..ingest.report import ImportReport
 from ..urls import make_view
 from ..web.auth import check_csrf, csrf_token, is_admin
 from ..web.imports import import_upload
@@ -344,11 +344,7 @@ def run_uploads(contents: list[str], filenames: list[str], settings) -> list[Imp
         try:
             data = decode_upload(content)
         except (binascii.Error, ValueError):
-            report = ImportReport(file=str(name))
-            report.problems.append(
-                Problem(ERROR, "corrupt_file", str(name), params={"detail": "base64"})
-            )
-            reports.append(report)
+            reports.append(ImportReport.refused(str(name), "corrupt_file", detail="base64"))
             continue
         reports.append(import_upload(data, name, settings))
     return reports

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import and_, func, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from ..ingest.importer import ParsedFile, parse_bytes, parse_file, sha256_of
+from ..ingest.importer import ParsedFile, parse_file, sha256_of
 from ..ingest.report import ImportReport
 from ..ingest.zones import ZoneRegistry
 from ..settings import SAMPLE_DIR, Settings
@@ -73,10 +73,6 @@ class Store:
 
     def import_path(self, path: Path | str, source: str = "cli") -> ImportReport:
         return self.apply(parse_file(path, self.registry, self.settings), source)
-
-    def import_bytes(self, data: bytes, filename: str, source: str = "cli") -> ImportReport:
-        parsed = parse_bytes(data, filename, self.registry, self.settings)
-        return self.apply(parsed, source)
 
     def apply(self, parsed: ParsedFile, source: str = "cli") -> ImportReport:
         report = parsed.report

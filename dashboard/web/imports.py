@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..ingest.report import ERROR, ImportReport, Problem
+from ..ingest.report import ImportReport
 from ..settings import PROJECT_DIR, Settings
 
 _UNSAFE = re.compile(r"[^\w.\- ()æøåÆØÅ]+")
@@ -80,16 +80,12 @@ def import_upload(data: bytes, filename: str, settings: Settings) -> ImportRepor
                 preexec_fn=_die_with_parent,
             )
         except subprocess.TimeoutExpired:
-            return _failed(name, "import_timeout", seconds=settings.import_timeout_seconds)
+            return ImportReport.refused(
+                name, "import_timeout", seconds=settings.import_timeout_seconds
+            )
     try:
         (payload,) = json.loads(done.stdout)
     except (ValueError, TypeError):
         detail = (done.stderr or done.stdout or "").strip().splitlines()[-1:] or ["?"]
-        return _failed(name, "import_crashed", detail=detail[0][:300])
+        return ImportReport.refused(name, "import_crashed", detail=detail[0][:300])
     return ImportReport.from_dict(payload)
-
-
-def _failed(name: str, code: str, **params) -> ImportReport:
-    report = ImportReport(file=name)
-    report.problems.append(Problem(ERROR, code, name, params=params))
-    return report
