@@ -1,0 +1,475 @@
+"""Login gate, sessions, CSRF, rate limits and what the index HTML may carry (issue 7).
+
+Against the real app (Flask test client) on a real SQLite file. Paths are put into the
+WSGI environ as a server would after percent-decoding them, so no client normalises them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from unittest.mock import ANY
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dash
+import pytest
+
+import dashboard.data
+from dashboard.app import create_app
+from dashboard.data import get_store
+from tests.reliability.viewers import View, router_payload
+from tests.workbooks import economy_rows, write_xlsx
+
+SECRET = "riktig-hemmelig"
+VIEWER = "se-bare"
+# Flask-WTF's tokens are itsdangerous-signed: payload.timestamp.signature.
+TOKEN = re.compile(r"[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{20,}")
+# A budget no sample or fixture has: budget 99 999 000, accounts 11 111 000.
+RESULT_DIGITS = "88888000"
+
+# Requests that must never reach a page when login is required. Each is sent with its path
+# percent-decoded the way gunicorn puts it into PATH_INFO, and nothing else normalised.
+PATH_TRICKS = [
+    "/healthzX",
+    "/healthz/",
+    "/healthz//",
+    "/healthz/x",
+    "/healthz/..",
+    "/healthz/../",
+    "/healthz/../sone/heimdal",
+    "/healthz/..%2Fsone%2Fheimdal",
+    "/healthz%2F..%2Fsone%2Fheimdal",
+    "/healthz/%2e%2e/sone/heimdal",
+    "/healthz/%2E%2E/import",
+    "/healthz;x",
+    "/healthz.json",
+    "/healthz%20",
+    "/healthz%00",
+    "/healthz%0d%0aX-Injected:%201",
+    "/HEALTHZ",
+    "//healthz",
+    "/./healthz",
+    "/logg-innX",
+    "/logg-inn/",
+    "/logg-inn/..",
+    "/logg-inn/../import",
+    "/logg-inn%2F..%2Fimport",
+    "/logg-inn/%2e%2e/sone/heimdal",
+    "/Logg-Inn",
+    "//logg-inn",
+    "/assets/../sone/heimdal",
+    "/assets/%2e%2e/sone/heimdal",
+    "/assets/..%2Fimport",
+    "/assets/style.css/..",
+    "/assets/style.css/../../import",
+    "/assetsX/style.css",
+    "/%2Fsone/heimdal",
+    "/sone/heimdal%0d%0aSet-Cookie:%20x=1",
+    "/import%0a",
+    "/_dash-layout/..",
+    "/_dash-layout%2F..",
+]
+
+
+@pytest.fixture
+def base(settings, tmp_path):
+    return settings.with_overrides(
+        admin_secret=SECRET, viewer_secret=VIEWER, secret_key="k" * 64, load_sample_when_empty=True
+    )
+
+
+def make_app(base, **overrides):
+    return create_app(base.with_overrides(**overrides))
+
+
+def raw_get(client, target: str, **kwargs):
+    """GET a request target exactly as a server would pass it on: path percent-decoded,
+    query untouched, dot segments and slashes left as they are."""
+    path, _, query = target.partition("?")
+    environ = {"PATH_INFO": unquote(path), "QUERY_STRING": query, "RAW_URI": target}
+    return client.get("/", environ_overrides=environ, **kwargs)
+
+
+def form_token(client, path="/logg-inn") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def log_in(client, secret=SECRET, **extra):
+    token = form_token(client)
+    return client.post("/logg-inn", data={"secret": secret, "csrf_token": token, **extra})
+
+
+def leaks(text: str) -> list[str]:
+    found = [marker for marker in ("validation_layout", "Heimdal", "Byåsen") if marker in text]
+    return found + TOKEN.findall(text)
+
+
+def import_marker(tmp_path, zone="Heimdal", year=2021):
+    path = write_xlsx(
+        tmp_path / "merke.xlsx",
+        {"Økonomi": economy_rows([year, zone, 99_999_000, 11_111_000, 50_000_000])},
+    )
+    report = get_store().import_path(path, source="web")
+    assert report.outcome == "imported", report.text()
+
+
+def flat(text: str) -> str:
+    """Without any kind of space, so `88 888 000 kr` is found however it was spaced."""
+    return re.sub(r"[\s\u00a0\u202f\u2009]|\\u00a0|\\u202f|\\u2009", "", text)
+
+
+def page_content(client, path: str, search: str = "") -> str:
+    """What the browser gets for a page: Dash's router answer, without spaces."""
+    dependencies = client.get("/_dash-dependencies").json
+    view = View("x", path, search, "", "", "")
+    answer = client.post("/_dash-update-component", json=router_payload(dependencies, view))
+    assert answer.status_code == 200, answer.status_code
+    return flat(json.dumps(answer.json, ensure_ascii=False))
+
+
+# ---------------------------------------------------------------- exact public paths
+
+
+def test_sec001_path_tricks_never_reach_a_page_when_login_is_required(base):
+    app = make_app(base, require_login=True)
+    admin = app.server.test_client()
+    log_in(admin)
+    admin.get("/import")  # the first page view of this worker is an admin's
+    anonymous = app.server.test_client()
+    for target in PATH_TRICKS:
+        response = raw_get(anonymous, target)
+        body = response.get_data(as_text=True)
+        # The login form holds a token of the requester's own session, not a leak.
+        body = re.sub(r'name="csrf_token" value="[^"]+"', "", body)
+        where = f"{target!r} -> {response.status_code}"
+        assert response.status_code in {200, 302, 400, 401, 404, 405}, where
+        if response.status_code == 200:  # werkzeug reads `//healthz` as `/healthz` itself
+            assert response.json == {"status": "ok", "data_version": ANY} or (
+                'action="/logg-inn"' in body
+            ), where
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/logg-inn?neste="), where
+        assert leaks(body) == [], where
+        for value in response.headers.values():
+            assert "\n" not in value and "\r" not in value, where
+
+
+def test_sec002_only_the_exact_public_paths_are_open(base):
+    app = make_app(base, require_login=True)
+    client = app.server.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/logg-inn").status_code == 200
+    assert client.get("/assets/style.css").status_code == 200
+    assert client.get("/assets/upload.js").status_code == 302
+    for path in ("/", "/import", "/sone/heimdal", "/sammenlign", "/mote", "/favicon.ico"):
+        assert client.get(path).status_code == 302, path
+    for path in ("/_dash-layout", "/_dash-dependencies", "/_favicon.ico", "/eksport", "/api/x"):
+        assert client.get(path).status_code == 401, path
+    assert client.post("/_dash-update-component", json={}).status_code == 401
+
+
+def test_sec003_a_crlf_in_the_path_is_a_client_error(base):
+    for require_login in (True, False):
+        client = make_app(base, require_login=require_login).server.test_client()
+        for target in ("/x%0d%0aSet-Cookie:%20a=b", "/sone/heimdal%0a", "/%0d"):
+            response = raw_get(client, target)
+            assert response.status_code == 400, (require_login, target, response.status_code)
+            assert "Set-Cookie" not in response.headers or "a=b" not in str(response.headers)
+
+
+# ---------------------------------------------------------------- the login redirect
+
+
+def test_sec004_the_login_redirect_keeps_the_whole_query(base):
+    client = make_app(base, require_login=True).server.test_client()
+    response = raw_get(client, "/sammenlign?soner=heimdal,nardo&ar=2020&lang=en")
+    location = response.headers["Location"]
+    assert urlsplit(location).path == "/logg-inn"
+    (neste,) = parse_qs(urlsplit(location).query)["neste"]
+    assert neste == "/sammenlign?soner=heimdal,nardo&ar=2020&lang=en"
+    form = client.get(location).get_data(as_text=True)
+    assert 'name="neste" value="/sammenlign?soner=heimdal,nardo&amp;ar=2020&amp;lang=en"' in form
+    answer = log_in(client, VIEWER, neste=neste)
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/sammenlign?soner=heimdal,nardo&ar=2020&lang=en"
+
+
+def test_sec005_the_login_redirect_never_leaves_the_site(base):
+    client = make_app(base).server.test_client()
+    for target in (
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "https://evil.example/",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "/x\r\nSet-Cookie: a=b",
+        "",
+    ):
+        response = log_in(client, neste=target)
+        assert response.status_code == 302, target
+        assert response.headers["Location"] == "/", target
+        client.post("/logg-ut", data={"csrf_token": form_token(client)})
+    assert log_in(client, neste="/import?lang=en").headers["Location"] == "/import?lang=en"
+
+
+# ---------------------------------------------------------------- the index carries no data
+
+
+def test_sec010_the_index_html_carries_no_data_and_no_token(base):
+    app = make_app(base)
+    admin = app.server.test_client()
+    log_in(admin)
+    first = admin.get("/import").get_data(as_text=True)  # the worker's first page view
+    assert leaks(first) == []
+    for path in ("/", "/sone/heimdal", "/sammenlign", "/mote", "/import", "/healthzX"):
+        html = app.server.test_client().get(path).get_data(as_text=True)
+        assert leaks(html) == [], path
+        assert len(html) < 30_000, (path, len(html))
+
+
+def test_sec011_a_token_read_from_an_open_path_cannot_undo(base, tmp_path):
+    app = make_app(base)
+    admin = app.server.test_client()
+    log_in(admin)
+    admin.get("/import")
+    import_marker(tmp_path)
+    version = get_store().version()
+    anonymous = app.server.test_client()
+    scraped = TOKEN.findall(raw_get(anonymous, "/healthzX").get_data(as_text=True))
+    assert scraped == []
+    for token in [*scraped, "", "x"]:
+        response = admin.post("/api/undo", headers={"X-CSRFToken": token})
+        assert response.status_code == 400, response.status_code
+    assert get_store().version() == version
+
+
+def test_sec012_after_undoing_every_import_no_page_shows_the_old_numbers(base, tmp_path):
+    app = make_app(base, load_sample_when_empty=False)
+    client = app.server.test_client()
+    import_marker(tmp_path, zone="Byåsen")  # the zone page's default zone
+    index = flat(client.get("/sone/byasen?ar=2021").get_data(as_text=True))
+    assert RESULT_DIGITS in page_content(client, "/sone/byasen", "?ar=2021")
+    store = get_store()
+    while store.undo_latest():
+        pass
+    for path in ("/", "/sone/byasen", "/sammenlign", "/mote"):
+        assert RESULT_DIGITS not in flat(client.get(path).get_data(as_text=True)), path
+        assert RESULT_DIGITS not in page_content(client, path, "?ar=2021"), path
+    assert RESULT_DIGITS not in index
+
+
+def test_sec013_health_and_login_never_build_a_page_or_load_the_data(base, monkeypatch, tmp_path):
+    """Structural: on a fresh app, /healthz and the login form never call a page layout or
+    the data loader, whatever the store holds (a huge store cannot make them hang)."""
+    for require_login in (False, True):
+        # A store of its own each time, so nothing is cached from the round before.
+        database = f"sqlite:///{tmp_path / f'login-{require_login}.sqlite'}"
+        app = make_app(base, require_login=require_login, database_url=database)
+        calls: list[str] = []
+        real_build = dashboard.data.build_dataset
+
+        def counting_build(store, calls=calls, real=real_build):
+            calls.append("build_dataset")
+            return real(store)
+
+        monkeypatch.setattr(dashboard.data, "build_dataset", counting_build)
+        for page in dash.page_registry.values():
+
+            def counting_layout(*args, _real=page["layout"], _path=page["path"], **kwargs):
+                calls.append(_path)
+                return _real(*args, **kwargs)
+
+            monkeypatch.setitem(page, "layout", counting_layout)
+        client = app.server.test_client()
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/logg-inn").status_code == 200
+        assert log_in(client, "feil").status_code == 401
+        assert log_in(client).status_code == 302
+        assert client.get("/healthz").status_code == 200
+        assert client.post("/logg-ut", data={"csrf_token": form_token(client)}).status_code == 302
+        assert calls == [], (require_login, calls)
+        # The counters do count: a page view builds its page.
+        page_content(client if not require_login else _logged_in(client), "/", "")
+        assert "/" in calls and "build_dataset" in calls
+        monkeypatch.undo()
+
+
+def _logged_in(client):
+    log_in(client)
+    return client
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def _undo_status(client) -> int:
+    return client.post("/api/undo", headers={"X-CSRFToken": form_token(client)}).status_code
+
+
+def test_sec020_logout_ends_the_session_for_a_copied_cookie_too(base, tmp_path):
+    app = make_app(base)
+    browser = app.server.test_client()
+    log_in(browser)
+    cookie = browser.get_cookie("session").value
+    thief = app.server.test_client()
+    thief.set_cookie("session", cookie)
+    import_marker(tmp_path)
+    assert browser.post("/logg-ut", data={"csrf_token": form_token(browser)}).status_code == 302
+    version = get_store().version()
+    assert _undo_status(thief) == 403
+    assert _undo_status(browser) == 403
+    assert get_store().version() == version
+
+
+def test_sec021_a_new_admin_secret_ends_the_old_sessions(base, tmp_path):
+    first = make_app(base)
+    browser = first.server.test_client()
+    log_in(browser)
+    cookie = browser.get_cookie("session").value
+    # A restart with the same secret keeps the session: the check is on the secret.
+    restarted = make_app(base).server.test_client()
+    restarted.set_cookie("session", cookie)
+    import_marker(tmp_path)
+    assert _undo_status(restarted) == 200
+    import_marker(tmp_path)
+    later = make_app(base, admin_secret="nytt-hemmelig").server.test_client()
+    later.set_cookie("session", cookie)
+    assert _undo_status(later) == 403
+    # Ended for good: going back to the old secret does not bring it back.
+    again = make_app(base).server.test_client()
+    again.set_cookie("session", cookie)
+    assert _undo_status(again) == 403
+
+
+def test_sec022_a_new_viewer_secret_ends_the_viewers_sessions(base):
+    first = make_app(base, require_login=True)
+    viewer = first.server.test_client()
+    assert log_in(viewer, VIEWER).status_code == 302
+    assert viewer.get("/").status_code == 200
+    cookie = viewer.get_cookie("session").value
+    second = make_app(base, require_login=True, viewer_secret="nytt")
+    later = second.server.test_client()
+    later.set_cookie("session", cookie)
+    assert later.get("/").status_code == 302
+    assert later.get("/_dash-layout").status_code == 401
+
+
+def test_sec023_a_login_starts_a_new_session(base):
+    """A cookie planted before the login (session fixation) is worth nothing after it."""
+    app = make_app(base)
+    browser = app.server.test_client()
+    token_before = form_token(browser)
+    cookie_before = browser.get_cookie("session").value
+    log_in(browser)
+    assert browser.get_cookie("session").value != cookie_before
+    response = browser.post("/api/undo", headers={"X-CSRFToken": token_before})
+    assert response.status_code == 400
+
+
+def test_sec024_csrf_tokens_expire(base, tmp_path):
+    app = make_app(base, csrf_time_limit_seconds=1)
+    browser = app.server.test_client()
+    log_in(browser)
+    token = form_token(browser)
+    import_marker(tmp_path)
+    time.sleep(2.1)
+    assert browser.post("/api/undo", headers={"X-CSRFToken": token}).status_code == 400
+    assert _undo_status(browser) == 200
+
+
+def test_sec025_a_login_expires_on_the_server(base):
+    app = make_app(base, session_lifetime_seconds=1)
+    browser = app.server.test_client()
+    log_in(browser)
+    time.sleep(2.1)
+    assert _undo_status(browser) == 403
+
+
+def test_sec026_an_expired_login_form_asks_again_instead_of_failing(base):
+    app = make_app(base, csrf_time_limit_seconds=1)
+    browser = app.server.test_client()
+    token = form_token(browser)
+    time.sleep(2.1)
+    response = browser.post("/logg-inn", data={"secret": SECRET, "csrf_token": token})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'name="csrf_token"' in page and "utløpt" in page
+    assert log_in(browser).status_code == 302
+
+
+# ---------------------------------------------------------------- rate limits
+
+
+def _attempt(client, secret, address="203.0.113.5", **headers):
+    token = form_token(client)
+    return client.post(
+        "/logg-inn",
+        data={"secret": secret, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": address},
+        headers=headers,
+    )
+
+
+def test_sec030_wrong_passwords_are_limited_per_address(base, caplog):
+    app = make_app(base, login_rate_per_address="3 per 2 seconds", login_rate_total="50/minute")
+    client = app.server.test_client()
+    caplog.set_level(logging.WARNING)
+    assert [_attempt(client, "feil").status_code for _ in range(3)] == [401, 401, 401]
+    refused = _attempt(client, "feil")
+    assert refused.status_code == 429
+    assert "Retry-After" in refused.headers
+    assert "For mange" in refused.get_data(as_text=True)
+    assert any(
+        "203.0.113.5" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records
+    )
+    # Even the right password waits until the window has passed; another address does not.
+    assert _attempt(client, SECRET).status_code == 429
+    assert _attempt(client, SECRET, address="203.0.113.6").status_code == 302
+    time.sleep(2.2)
+    assert _attempt(client, SECRET).status_code == 302
+
+
+def test_sec031_wrong_passwords_are_limited_in_total(base, caplog):
+    app = make_app(base, login_rate_per_address="100/minute", login_rate_total="4/minute")
+    client = app.server.test_client()
+    caplog.set_level(logging.WARNING)
+    codes = [_attempt(client, "feil", address=f"198.51.100.{i}").status_code for i in range(5)]
+    assert codes == [401, 401, 401, 401, 429]
+    assert any("total" in r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+
+
+def test_sec032_right_passwords_do_not_count(base):
+    app = make_app(base, login_rate_per_address="2/minute")
+    client = app.server.test_client()
+    for _ in range(5):
+        assert _attempt(client, SECRET).status_code == 302
+
+
+def test_sec033_a_forged_forwarded_for_does_not_reset_the_count(base):
+    app = make_app(base, login_rate_per_address="2/minute")
+    client = app.server.test_client()
+    codes = [
+        _attempt(client, "feil", **{"X-Forwarded-For": f"192.0.2.{i}"}).status_code
+        for i in range(3)
+    ]
+    assert codes == [401, 401, 429]
+
+
+def test_sec034_behind_a_trusted_proxy_each_client_counts_for_itself(base):
+    app = make_app(base, login_rate_per_address="2/minute", proxy_count=1)
+    client = app.server.test_client()
+
+    def via_proxy(client_address, secret="feil"):
+        return _attempt(
+            client, secret, address="127.0.0.1", **{"X-Forwarded-For": client_address}
+        ).status_code
+
+    assert [via_proxy("192.0.2.1") for _ in range(3)] == [401, 401, 429]
+    assert via_proxy("192.0.2.2") == 401
+    # Only the proxy's own entry counts: a client cannot prepend one to escape.
+    assert via_proxy("10.9.9.9, 192.0.2.1") == 429
