@@ -45,14 +45,17 @@ def read_or_create_key(path: Path) -> str:
             f"The session key file {path} cannot be opened safely ({exc.strerror}). "
             "Remove it (a new key is made) or set DASHBOARD_SECRET_KEY."
         ) from exc
-    with os.fdopen(fd) as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(fd)
+        regular = stat.S_ISREG(info.st_mode)
         problem = (
-            "it is not a regular file"
-            if not stat.S_ISREG(info.st_mode)
-            else _owner_and_mode_problem(info, 0o077, "read or change")
+            _owner_and_mode_problem(info, 0o077, "read or change")
+            if regular
+            else "it is not a regular file"
         )
-        key = handle.read().strip()
+        key = os.read(fd, 4096).decode(errors="replace").strip() if regular else ""
+    finally:
+        os.close(fd)
     if problem is None and len(key) < MIN_KEY_LENGTH:
         problem = f"it holds {len(key)} characters, fewer than {MIN_KEY_LENGTH}"
     if problem:

@@ -473,3 +473,115 @@ def test_sec034_behind_a_trusted_proxy_each_client_counts_for_itself(base):
     assert via_proxy("192.0.2.2") == 401
     # Only the proxy's own entry counts: a client cannot prepend one to escape.
     assert via_proxy("10.9.9.9, 192.0.2.1") == 429
+
+
+# ---------------------------------------------------------------- headers
+
+
+def _inline_script_hashes(html: str) -> set[str]:
+    import base64
+    import hashlib
+
+    scripts = re.findall(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", html, re.S)
+    return {
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for attrs, body in scripts
+        if "src=" not in attrs and "application/json" not in attrs
+    }
+
+
+def _csp(response) -> dict[str, str]:
+    policy = response.headers["Content-Security-Policy"]
+    return dict((part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";"))
+
+
+def test_sec040_every_response_carries_the_security_headers(base, tmp_path):
+    app = make_app(base, login_rate_per_address="1/minute")
+    client = app.server.test_client()
+    responses = {
+        "index": client.get("/"),
+        "unknown page": client.get("/finnes-ikke"),
+        "health": client.get("/healthz"),
+        "login form": client.get("/logg-inn"),
+        "stylesheet": client.get("/assets/style.css"),
+        "dash layout": client.get("/_dash-layout"),
+        "export": client.get("/eksport?format=csv"),
+        "bad path": raw_get(client, "/x%0d%0ay"),
+        "no csrf": client.post("/api/undo"),
+        "wrong password": log_in(client, "feil"),
+        "rate limited": log_in(client, "feil"),
+        "redirect": make_app(base, require_login=True).server.test_client().get("/mote"),
+    }
+    assert responses["rate limited"].status_code == 429
+    for name, response in responses.items():
+        headers = response.headers
+        assert headers.get("X-Content-Type-Options") == "nosniff", name
+        assert headers.get("Referrer-Policy") == "same-origin", name
+        assert headers.get("X-Frame-Options") == "DENY", name
+        policy = _csp(response)
+        assert policy["frame-ancestors"] == "'none'", name
+        assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'", name
+        assert "unsafe-inline" not in policy["script-src"], name
+        assert "unsafe-eval" not in policy["script-src"], name
+        assert "Server" not in headers and "X-Served-By" not in headers, name
+        assert "Strict-Transport-Security" not in headers, name  # plain http here
+
+
+def test_sec041_the_policy_allows_exactly_the_inline_scripts_of_the_index(base):
+    client = make_app(base).server.test_client()
+    for path in ("/", "/sone/heimdal", "/import", "/mote?lang=en"):
+        response = client.get(path)
+        inline = _inline_script_hashes(response.get_data(as_text=True))
+        allowed = set(_csp(response)["script-src"].split()) - {"'self'"}
+        assert inline and inline == allowed, path
+
+
+def test_sec042_the_worker_id_header_is_for_tests_only(base):
+    import os
+
+    plain = make_app(base).server.test_client().get("/healthz")
+    assert "X-Served-By" not in plain.headers
+    tested = make_app(base, worker_id_header=True).server.test_client().get("/healthz")
+    assert tested.headers["X-Served-By"] == str(os.getpid())
+
+
+def _session_cookie(response) -> str:
+    return next(v for v in response.headers.getlist("Set-Cookie") if v.startswith("session="))
+
+
+def test_sec043_the_session_cookie_is_secure_over_https_only(base):
+    def cookie(app, **kwargs):
+        client = app.server.test_client()
+        return _session_cookie(client.get("/logg-inn", **kwargs))
+
+    auto = make_app(base)
+    assert "Secure" not in cookie(auto)
+    assert "Secure" in cookie(auto, base_url="https://samskaping.example")
+    # Only a proxy we were told about may say the request came over HTTPS.
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.9"}
+    assert "Secure" not in cookie(auto, headers=forwarded)
+    proxied = make_app(base, proxy_count=1)
+    assert "Secure" in cookie(proxied, headers=forwarded)
+    assert "Secure" in cookie(make_app(base, cookie_secure="always"))
+    for app in (auto, proxied):
+        value = cookie(app, headers=forwarded)
+        assert "HttpOnly" in value and "SameSite=Lax" in value
+    over_https = auto.server.test_client().get("/healthz", base_url="https://samskaping.example")
+    assert "includeSubDomains" not in over_https.headers["Strict-Transport-Security"]
+
+
+def test_sec044_framing_can_be_allowed_for_named_sites(base):
+    app = make_app(base, frame_ancestors="https://intranett.example")
+    response = app.server.test_client().get("/")
+    assert _csp(response)["frame-ancestors"] == "https://intranett.example"
+    assert "X-Frame-Options" not in response.headers
+
+
+def test_sec045_bad_security_settings_stop_the_start(base):
+    for overrides in (
+        {"cookie_secure": "sometimes"},
+        {"proxy_count": -1},
+        {"login_rate_per_address": "ti i minuttet"},
+    ):
+        with pytest.raises(ValueError):
+            make_app(base, **overrides)
