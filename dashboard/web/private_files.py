@@ -92,10 +92,8 @@ def ensure_private_dir(path: Path, what: str = "cache") -> Path:
     """Create `path` (mode 0700) or check the existing one: ours, and writable by no one else.
 
     Files in it may be unpickled, so a folder another user can write to is refused."""
-    try:
+    with contextlib.suppress(FileExistsError):
         path.mkdir(mode=0o700, parents=True)
-    except FileExistsError:
-        pass
     info = path.stat()
     problem = (
         "it is not a folder"

@@ -41,7 +41,9 @@ def components(root) -> Iterator[Component]:
 
 
 def _id_key(component_id) -> str:
-    return json.dumps(component_id, sort_keys=True) if isinstance(component_id, dict) else component_id
+    return (
+        json.dumps(component_id, sort_keys=True) if isinstance(component_id, dict) else component_id
+    )
 
 
 def _parse_id(text: str):
