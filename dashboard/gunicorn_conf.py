@@ -15,6 +15,9 @@ timeout = 60
 preload_app = True
 # One line per request on stdout, the usual place for a platform to collect it.
 accesslog = "-"
+# gunicorn would believe X-Forwarded-Proto from 127.0.0.1 on its own; the app believes
+# forwarded headers only from DASHBOARD_PROXY_COUNT proxies (ProxyFix), one knob for both.
+forwarded_allow_ips = ""
 # gunicorn >= 25.1 opens a control socket under $XDG_RUNTIME_DIR or ~/.gunicorn; two
 # instances on one machine (tests, a benchmark, serve-prod) would share it, and none needs
 # it. Older gunicorns ignore names they do not know.

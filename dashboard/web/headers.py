@@ -1,8 +1,8 @@
 """Security headers on every response, the reverse proxy in front, the session cookie.
 
 Flask-Talisman sets the headers: a Content-Security-Policy, X-Content-Type-Options nosniff,
-X-Frame-Options and CSP frame-ancestors, Referrer-Policy, Permissions-Policy, and HSTS on
-requests that arrived over HTTPS. The policy allows scripts from this site only, plus the
+X-Frame-Options and CSP frame-ancestors, Referrer-Policy and Permissions-Policy; HSTS is
+added here on requests that arrived over HTTPS. The policy allows scripts from this site only, plus the
 inline scripts Dash writes into its index page, each by its SHA-256 (`Dash.csp_hashes()`,
 Dash's documented way). Dash adds one of those (the page-title updater) on its first
 request, so the hashes are taken again when a response leaves, not once at start-up.
@@ -25,6 +25,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..settings import Settings
 
 _EXTENSION = "dashboard_headers"
+ONE_YEAR = 365 * 24 * 3600
 
 
 def content_security_policy(settings: Settings, script_hashes: list[str]) -> dict[str, str]:
@@ -72,9 +73,10 @@ class SecurityHeaders:
         self._hashes: tuple[str, ...] = ()
         self.talisman = Talisman(
             server,
-            force_https=False,  # TLS is the proxy's job; HSTS is still sent over HTTPS
+            force_https=False,  # TLS is the proxy's job
             session_cookie_secure=False,  # decided per request by _SessionCookie
-            strict_transport_security_include_subdomains=False,
+            # Talisman would believe any client's X-Forwarded-Proto here; see _hsts.
+            strict_transport_security=False,
             frame_options="DENY" if settings.frame_ancestors == "'none'" else None,
             content_security_policy=content_security_policy(settings, []),
             referrer_policy="same-origin",
@@ -86,6 +88,15 @@ class SecurityHeaders:
             },
         )
         server.extensions[_EXTENSION] = self
+
+        @server.after_request
+        def _hsts(response):
+            # Only when the request really came over HTTPS (ProxyFix decided, above), and
+            # for this host only: other municipal sites under the domain are not ours.
+            if request.is_secure:
+                response.headers["Strict-Transport-Security"] = f"max-age={ONE_YEAR}"
+            return response
+
         if settings.worker_id_header:
 
             @server.after_request

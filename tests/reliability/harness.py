@@ -254,13 +254,16 @@ class RawResponse:
         return self.body.decode("utf-8", errors="replace")
 
 
-def raw_request(base_url: str, target: str, method: str = "GET") -> RawResponse:
+def raw_request(
+    base_url: str, target: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> RawResponse:
     """Send `target` exactly as written (no client normalises `..`, `//` or `%2F`) over a
     plain socket, and read the whole answer."""
     parts = urlsplit(base_url)
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {parts.netloc}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
     with socket.create_connection((parts.hostname, parts.port), timeout=REQUEST_TIMEOUT) as sock:
-        request = f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n"
-        sock.sendall(request.encode("latin-1"))
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         data = b""
         while chunk := sock.recv(65536):
             data += chunk

@@ -78,6 +78,11 @@ def test_sec101_production_headers_and_gunicorn_settings(login_server):
         assert "x-served-by" not in response.headers, target
         # gunicorn names itself, without a version or anything per worker.
         assert response.headers.get("server", ["gunicorn"]) == ["gunicorn"], target
+    # Nobody was named a trusted proxy: a forged X-Forwarded-Proto changes nothing.
+    forged = raw_request(login_server.base_url, "/logg-inn", headers={"X-Forwarded-Proto": "https"})
+    (cookie,) = forged.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert "strict-transport-security" not in forged.headers
     log = login_server.log_path.read_text(errors="replace")
     assert re.search(r'"GET /logg-inn HTTP/1.1" 200 ', log), "no access log line"
     home = login_server.home

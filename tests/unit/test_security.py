@@ -11,7 +11,7 @@ import logging
 import re
 import time
 from unittest.mock import ANY
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
 
 import dash
 import pytest
@@ -44,7 +44,9 @@ def raw_get(client, target: str, **kwargs):
     """GET a request target exactly as a server would pass it on: path percent-decoded,
     query untouched, dot segments and slashes left as they are."""
     path, _, query = target.partition("?")
-    environ = {"PATH_INFO": unquote(path), "QUERY_STRING": query, "RAW_URI": target}
+    # WSGI strings are bytes read as latin-1, as gunicorn's unquote_to_wsgi_str makes them.
+    path_info = unquote_to_bytes(path).decode("latin-1")
+    environ = {"PATH_INFO": path_info, "QUERY_STRING": query, "RAW_URI": target}
     return client.get("/", environ_overrides=environ, **kwargs)
 
 
@@ -141,9 +143,21 @@ def test_sec004_the_login_redirect_keeps_the_whole_query(base):
     assert neste == "/sammenlign?soner=heimdal,nardo&ar=2020&lang=en"
     form = client.get(location).get_data(as_text=True)
     assert 'name="neste" value="/sammenlign?soner=heimdal,nardo&amp;ar=2020&amp;lang=en"' in form
+    assert '<html lang="en">' in form  # the form speaks the page's language
     answer = log_in(client, VIEWER, neste=neste)
     assert answer.status_code == 302
     assert answer.headers["Location"] == "/sammenlign?soner=heimdal,nardo&ar=2020&lang=en"
+    # Letters beyond ASCII travel encoded and come back the same.
+    client.post("/logg-ut", data={"csrf_token": form_token(client)})
+    location = raw_get(client, "/sone/heimdal?merknad=%C3%A6%C3%B8%C3%A5").headers["Location"]
+    (neste,) = parse_qs(urlsplit(location).query)["neste"]
+    assert neste == "/sone/heimdal?merknad=%C3%A6%C3%B8%C3%A5"
+    assert log_in(client, VIEWER, neste=neste).headers["Location"] == neste
+    client.post("/logg-ut", data={"csrf_token": form_token(client)})
+    location = raw_get(client, "/s%C3%B8k").headers["Location"]
+    (neste,) = parse_qs(urlsplit(location).query)["neste"]
+    assert neste == "/søk"
+    assert log_in(client, VIEWER, neste=neste).headers["Location"] == "/s%C3%B8k"
 
 
 def test_sec005_the_login_redirect_never_leaves_the_site(base):
@@ -518,7 +532,11 @@ def test_sec043_the_session_cookie_is_secure_over_https_only(base):
         value = cookie(app, headers=forwarded)
         assert "HttpOnly" in value and "SameSite=Lax" in value
     over_https = auto.server.test_client().get("/healthz", base_url="https://samskaping.example")
-    assert "includeSubDomains" not in over_https.headers["Strict-Transport-Security"]
+    assert over_https.headers["Strict-Transport-Security"] == "max-age=31536000"
+    forged = auto.server.test_client().get("/healthz", headers=forwarded)
+    assert "Strict-Transport-Security" not in forged.headers
+    behind_proxy = proxied.server.test_client().get("/healthz", headers=forwarded)
+    assert behind_proxy.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_sec044_framing_can_be_allowed_for_named_sites(base):
