@@ -4,8 +4,9 @@ Flask-Talisman sets the headers: a Content-Security-Policy, X-Content-Type-Optio
 X-Frame-Options and CSP frame-ancestors, Referrer-Policy and Permissions-Policy; HSTS is
 added here on requests that arrived over HTTPS. The policy allows scripts from this site
 only, plus the inline scripts Dash writes into its index page, each by its SHA-256
-(`Dash.csp_hashes()`, Dash's documented way). Dash adds one of those (the page-title updater) on its first
-request, so the hashes are taken again when a response leaves, not once at start-up.
+(`Dash.csp_hashes()`, Dash's documented way). Dash adds one of those (the page-title
+updater) on its first request, so the hashes are taken again when a response leaves, not
+once at start-up.
 
 X-Forwarded-For and -Proto are believed only from DASHBOARD_PROXY_COUNT proxies
 (werkzeug's ProxyFix), so a client cannot choose the address the login limits count, nor
