@@ -554,3 +554,32 @@ def test_sec045_bad_security_settings_stop_the_start(base):
     ):
         with pytest.raises(ValueError):
             make_app(base, **overrides)
+
+
+# ---------------------------------------------------------------- how gunicorn is started
+
+
+def test_sec060_serve_prod_and_the_procfile_start_gunicorn_with_the_shared_settings():
+    import subprocess
+    import sys
+
+    from dashboard.settings import PROJECT_DIR
+
+    shared = "-c python:dashboard.gunicorn_conf dashboard.app:server"
+    assert shared in (PROJECT_DIR / "Procfile").read_text()
+    makefile = (PROJECT_DIR / "Makefile").read_text()
+    recipe = makefile.split("\nserve-prod:", 1)[1].split("\n\n", 1)[0]
+    assert shared in recipe.replace("\\\n\t\t", "")
+    printed = subprocess.run(
+        [sys.executable, "-m", "gunicorn", *shared.split(), "--print-config"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "WEB_CONCURRENCY": "4"},
+    ).stdout
+    config = dict(re.findall(r"^(\w+)\s+= (.*)$", printed, re.M))
+    assert config["control_socket_disable"] == "True"  # no control socket shared by instances
+    assert config["accesslog"] == "-"  # an access log on stdout
+    assert config["forwarded_allow_ips"] == "[]"  # only DASHBOARD_PROXY_COUNT decides
+    assert (config["preload_app"], config["timeout"], config["workers"]) == ("True", "60", "4")
