@@ -98,10 +98,12 @@ def bare_read(path: Path) -> None:
     book.get_sheet_by_name("Samskapingsprosjekter").to_python()
 
 
-def full_import(path: Path, workdir: Path, n: list[int]) -> None:
+def full_import(path: Path, workdir: Path, n: list[int], **settings_overrides) -> None:
     n[0] += 1
     settings = get_settings(
-        database_url=f"sqlite:///{workdir / f'bench{n[0]}.sqlite'}", load_sample_when_empty=False
+        database_url=f"sqlite:///{workdir / f'bench{n[0]}.sqlite'}",
+        load_sample_when_empty=False,
+        **settings_overrides,
     )
     store = Store(settings)
     store.ensure_ready(load_sample=False)
@@ -114,20 +116,6 @@ def bare_read_all(path: Path) -> None:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     for name in book.sheet_names:
         book.get_sheet_by_name(name).to_python()
-
-
-def import_workbook(path: Path, zones_file: Path, workdir: Path, n: list[int]) -> None:
-    n[0] += 1
-    settings = get_settings(
-        database_url=f"sqlite:///{workdir / f'scale{n[0]}.sqlite'}",
-        zones_file=zones_file,
-        load_sample_when_empty=False,
-    )
-    store = Store(settings)
-    store.ensure_ready(load_sample=False)
-    report = store.import_path(path)
-    if report.outcome != "imported":
-        raise SystemExit(report.text())
 
 
 def scale_table(repeat: int) -> None:
@@ -152,7 +140,8 @@ def scale_table(repeat: int) -> None:
             for path in paths:
                 bare = best_of(repeat, lambda p=path: bare_read_all(p))
                 full = best_of(
-                    repeat, lambda p=path, z=zones_file: import_workbook(p, z, Path(tmp), counter)
+                    repeat,
+                    lambda p=path, z=zones_file: full_import(p, Path(tmp), counter, zones_file=z),
                 )
                 bare_total, full_total = bare_total + bare, full_total + full
                 size = path.stat().st_size / 1e6

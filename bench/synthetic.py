@@ -25,6 +25,7 @@ import argparse
 import csv
 import hashlib
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -37,7 +38,13 @@ import xlsxwriter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard.ingest.spec import BOTTOM_UP, LADDER_LABELS, STATUSES, TOP_DOWN  # noqa: E402
+from dashboard.ingest.spec import (  # noqa: E402
+    BOTTOM_UP,
+    LADDER_LABELS,
+    SPECS_BY_KIND,
+    STATUSES,
+    TOP_DOWN,
+)
 
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 SEED = 30_400
@@ -124,12 +131,15 @@ def spelling(zone: Zone, rng: random.Random) -> str:
 
 
 class Sheet:
-    """One worksheet written row by row (xlsxwriter's constant-memory mode)."""
+    """One worksheet of a kind the importer knows, written row by row (xlsxwriter's
+    constant-memory mode), with the kind's canonical sheet name and headers."""
 
-    def __init__(self, book, name: str, title: str, header: list[str], date_format=None):
-        self.sheet = book.add_worksheet(name)
-        self.sheet.write_row(0, 0, [title])
-        self.sheet.write_row(2, 0, header)
+    def __init__(self, book, kind: str, title: str, date_format=None):
+        spec = SPECS_BY_KIND[kind]
+        self.name = spec.sheet_names[0]
+        self.sheet = book.add_worksheet(self.name)
+        self.sheet.write_row(0, 0, [f"{title} {YEARS[0]}–{YEARS[-1]} (syntetisk)"])
+        self.sheet.write_row(2, 0, [col.header for col in spec.columns])
         self.next = 3
         self.date_format = date_format
         self.count = 0
@@ -160,12 +170,7 @@ def write_quality(path: Path, zones: list[Zone]) -> dict[str, int]:
     date_format = book.add_format({"num_format": "dd.mm.yyyy"})
     # The survey: six themes per zone and year; small zone-years fall under the threshold.
     rng = random.Random(f"{SEED}-survey")
-    survey = Sheet(
-        book,
-        "Brukerundersøkelse",
-        "Brukerundersøkelse hjemmetjenesten 2012–2021 (syntetisk)",
-        ["År", "Enhet", "Tema", "Snitt", "Antall svar"],
-    )
+    survey = Sheet(book, "survey", "Brukerundersøkelse hjemmetjenesten")
     for year in YEARS:
         for zone in zones:
             answers = rng.choice((3, 4)) if rng.random() < 0.04 else rng.randint(8, 90)
@@ -176,22 +181,7 @@ def write_quality(path: Path, zones: list[Zone]) -> dict[str, int]:
     survey.footnote("* Færre enn 5 svar vises ikke. Kilde: syntetiske data")
     # Every council meets weekly; each meeting has a row for each of its zones.
     rng = random.Random(f"{SEED}-council")
-    council = Sheet(
-        book,
-        "Brukerråd",
-        "Brukerrådsmøter 2012–2021 (syntetisk)",
-        [
-            "Dato",
-            "Brukerråd",
-            "Enhet",
-            "Brukerrepresentanter",
-            "Innspill",
-            "Innspill fulgt opp",
-            "Politiske vedtak",
-            "Møteleder",
-        ],
-        date_format,
-    )
+    council = Sheet(book, "council", "Brukerrådsmøter", date_format)
     by_council: dict[str, list[Zone]] = {}
     for zone in zones:
         by_council.setdefault(zone.council, []).append(zone)
@@ -219,12 +209,7 @@ def write_quality(path: Path, zones: list[Zone]) -> dict[str, int]:
             day += timedelta(days=7)
     council.footnote("Kilde: møtebøker, syntetiske data")
     rng = random.Random(f"{SEED}-quality")
-    quality = Sheet(
-        book,
-        "Kvalitetsindikatorer",
-        "Kvalitetsindikatorer 2012–2021 (syntetisk)",
-        ["År", "Enhet", "Indikator", "Verdi", "Mål"],
-    )
+    quality = Sheet(book, "quality", "Kvalitetsindikatorer")
     for year in YEARS:
         for zone in zones:
             share = round(rng.uniform(0.55, 0.98), 2)
@@ -243,12 +228,7 @@ def write_units(path: Path, zones: list[Zone]) -> dict[str, int]:
     book = new_book(path)
     amount = book.add_format({"num_format": "#,##0"})
     rng = random.Random(f"{SEED}-economy")
-    economy = Sheet(
-        book,
-        "Økonomi",
-        "Budsjett og regnskap 2012–2021 (syntetisk)",
-        ["År", "Enhet", "Budsjett", "Regnskap", "Lønnskostnader"],
-    )
+    economy = Sheet(book, "economy", "Budsjett og regnskap")
     for year in YEARS:
         for zone in zones:
             budget = rng.randrange(20_000_000, 150_000_000, 1000)
@@ -258,20 +238,7 @@ def write_units(path: Path, zones: list[Zone]) -> dict[str, int]:
     economy.sheet.set_column(2, 4, 14, amount)
     economy.footnote("Positivt resultat er mindreforbruk. Kilde: syntetiske data")
     rng = random.Random(f"{SEED}-risk")
-    risk = Sheet(
-        book,
-        "Risikovilje",
-        "Risikovilje 2012–2021 (syntetisk)",
-        [
-            "År",
-            "Enhet",
-            "Risikovilje",
-            "Tabbekvote",
-            "Forsøk startet",
-            "Forsøk avsluttet",
-            "Utviklingsmidler",
-        ],
-    )
+    risk = Sheet(book, "risk", "Risikovilje")
     for year in YEARS:
         for zone in zones:
             started = rng.randint(0, 6)
@@ -288,24 +255,7 @@ def write_units(path: Path, zones: list[Zone]) -> dict[str, int]:
             )
     risk.footnote("Kilde: årlig dialog med enhetslederne, syntetiske data")
     rng = random.Random(f"{SEED}-projects")
-    projects = Sheet(
-        book,
-        "Samskapingsprosjekter",
-        "Samskapingsprosjekter 2012–2021 (syntetisk)",
-        [
-            "Prosjekt-ID",
-            "Prosjekt",
-            "Enhet",
-            "Startår",
-            "Sluttår",
-            "Status",
-            "Samskapingsform",
-            "Initiert av",
-            "Inngang",
-            "Partnere",
-            "Verdi",
-        ],
-    )
+    projects = Sheet(book, "projects", "Samskapingsprosjekter")
     initiators = BOTTOM_UP + TOP_DOWN
     statuses = tuple(STATUSES)
     for i in range(PROJECTS):
@@ -330,12 +280,7 @@ def write_units(path: Path, zones: list[Zone]) -> dict[str, int]:
         )
     projects.footnote("Kilde: enhetsavtalene, syntetiske data")
     rng = random.Random(f"{SEED}-goals")
-    goals = Sheet(
-        book,
-        "Mål og indikatorer",
-        "Enhetsavtaler – mål og indikatorer 2012–2021 (syntetisk)",
-        ["År", "Enhet", "Mål", "Indikator", "Målverdi", "Resultat", "Retning"],
-    )
+    goals = Sheet(book, "goals", "Enhetsavtaler – mål og indikatorer")
     for year in YEARS:
         for zone in zones:
             label = spelling(zone, rng)
@@ -344,12 +289,7 @@ def write_units(path: Path, zones: list[Zone]) -> dict[str, int]:
                 goals.row([year, label, goal, indicator, target, actual, direction])
     goals.footnote("Tomt resultat: ikke målt ennå. Kilde: syntetiske data")
     book.close()
-    return {
-        "Økonomi": economy.count,
-        "Risikovilje": risk.count,
-        "Samskapingsprosjekter": projects.count,
-        "Mål": goals.count,
-    }
+    return {sheet.name: sheet.count for sheet in (economy, risk, projects, goals)}
 
 
 def write_zones(path: Path, zones: list[Zone]) -> None:
@@ -367,6 +307,8 @@ def build(cache_dir: Path = CACHE_DIR) -> Synthetic:
     zones = make_zones()
     counts_file = target / "rows.csv"
     if not counts_file.exists():
+        for stale in cache_dir.glob("synthetic-30x-*"):  # written by an older version
+            shutil.rmtree(stale)
         target.mkdir(parents=True, exist_ok=True)
         write_zones(target / "zones.csv", zones)
         counts = write_quality(target / QUALITY_FILE, zones) | write_units(

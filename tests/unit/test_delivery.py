@@ -29,17 +29,8 @@ ROUTER = ".._pages_content.children..._pages_store.data.."
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    from dashboard.settings import get_settings
-
-    directory = tmp_path_factory.mktemp("delivery")
-    settings = get_settings(
-        database_url=f"sqlite:///{directory / 'store.sqlite'}",
-        cache_type="SimpleCache",
-        cache_dir=directory / "cache",
-        load_sample_when_empty=True,
-    )
-    return create_app(settings)
+def app(ui_settings):
+    return create_app(ui_settings)
 
 
 @pytest.fixture
