@@ -130,6 +130,7 @@ class StaticCompressor:
 
 def enable_cache_headers(app: dash.Dash) -> None:
     static_kind = _static_kind(app)
+    app.server.wsgi_app = NoCookieVaryWhenImmutable(app.server.wsgi_app)
 
     @app.server.after_request
     def cache_headers(response: Response) -> Response:
@@ -139,6 +140,32 @@ def enable_cache_headers(app: dash.Dash) -> None:
         elif not kind and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = PRIVATE
         return response
+
+
+class NoCookieVaryWhenImmutable:
+    """Flask marks every response whose request touched the session `Vary: Cookie`, after the
+    after-request hooks have run, so only a WSGI wrapper can take it off. A file kept for a
+    year does not depend on the cookie; with the mark, the browser would fetch every script
+    again whenever the session cookie changes (a login, a new CSRF token)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        def start(status, headers, exc_info=None):
+            if ("Cache-Control", IMMUTABLE) in headers:
+                headers = [_without_cookie(name, value) for name, value in headers]
+                headers = [(n, v) for n, v in headers if v or n.lower() != "vary"]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
+def _without_cookie(name: str, value: str) -> tuple[str, str]:
+    if name.lower() != "vary":
+        return name, value
+    kept = [v.strip() for v in value.split(",") if v.strip().lower() != "cookie"]
+    return name, ", ".join(kept)
 
 
 def _static_kind(app: dash.Dash):

@@ -205,3 +205,17 @@ def test_dlv021_unversioned_or_stale_urls_are_revalidated_not_kept(client):
 def test_dlv022_assets_folder_holds_one_plotly_bundle():
     bundles = sorted(p.name for p in ASSETS_DIR.rglob("*.js") if "plotly" in p.name)
     assert bundles == [PLOTLY_BUNDLE.name]
+
+
+def test_dlv023_versioned_files_do_not_vary_by_cookie(client):
+    # Flask marks every response whose request touched the session `Vary: Cookie`. For a file
+    # kept for a year that would make the browser fetch every script again whenever the
+    # session cookie changes (a login, a new CSRF token on the import page).
+    client.get("/import")  # sets the session cookie
+    for fragment in ("vendor/plotly-partial.min.js?m=", "dash_core_components."):
+        response = client.get(url_of(client, fragment), headers={"Accept-Encoding": "br"})
+        assert response.headers["Cache-Control"] == IMMUTABLE
+        assert "cookie" not in response.headers.get("Vary", "").lower(), fragment
+        assert "Accept-Encoding" in response.headers["Vary"]
+    page = client.get("/import")
+    assert "Cookie" in page.headers["Vary"]
