@@ -37,6 +37,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/ingest.py
 	$(PY) bench/callbacks.py
 	$(PY) bench/load.py
+	$(PY) bench/pageload.py
 
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py

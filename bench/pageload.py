@@ -1,7 +1,7 @@
 """Page loads in Debian's headless Chromium: the dashboard against a bare Dash page, cold cache.
 
-    python bench/pageload.py [--runs 5] [--pages sone,sammenlign] [--variants all]
-                             [--levers] [--chromium /usr/bin/chromium] [--json out.json]
+    python bench/pageload.py [--runs 5] [--pages sone,sammenlign] [--variants all] [--levers]
+                             [--repeat-visit] [--network 20,30] [--json out.json]
 
 Starts two servers on loopback, each in its own process and each the way `make run` serves
 (werkzeug, threaded): the dashboard on a fresh SQLite store holding the bundled sample, and a
@@ -16,6 +16,8 @@ fresh browser context (an empty HTTP cache: a first visit). Measured per load:
 - bytes on the wire: every response of the load, as Chromium's network layer counts them
   (compressed bodies plus headers, CDP `Network.loadingFinished.encodedDataLength`), until
   the network has been idle for 0,5 s; and the number of requests;
+- with `--network MBIT,RTT_MS`, over an emulated link (Chromium's network emulation) instead
+  of loopback, where bytes cost no time;
 - with `--repeat-visit`, the same for a second visit in the same context (the HTTP cache
   primed), which shows what the caching headers save.
 
@@ -298,11 +300,14 @@ class Network:
         load.urls = sorted(self.urls[rid].removeprefix(base) for rid in wire)
 
 
-def load_page(context, base: str, path: str, ready: str) -> Load:
+def load_page(context, base: str, path: str, ready: str, link: dict | None = None) -> Load:
     load = Load()
     page = context.new_page()
     try:
-        network = Network(context.new_cdp_session(page))
+        cdp = context.new_cdp_session(page)
+        network = Network(cdp)
+        if link:
+            cdp.send("Network.emulateNetworkConditions", {"offline": False, **link})
         page.goto(base + path, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
         page.wait_for_function(
             "window.__benchReady !== undefined", timeout=LOAD_TIMEOUT_MS, polling=50
@@ -317,15 +322,17 @@ def load_page(context, base: str, path: str, ready: str) -> Load:
     return load
 
 
-def visit(browser, base: str, path: str, ready: str, repeat: bool) -> tuple[Load, Load]:
+def visit(
+    browser, base: str, path: str, ready: str, repeat: bool, link: dict | None = None
+) -> tuple[Load, Load]:
     """A first visit in a fresh context, then (`repeat`) a second one with its HTTP cache."""
     context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
     try:
         context.add_init_script(READY_SCRIPT % json.dumps(ready))
-        cold = load_page(context, base, path, ready)
+        cold = load_page(context, base, path, ready, link)
         warm = Load(error="not measured")
         if repeat and not cold.error:
-            warm = load_page(context, base, path, ready)
+            warm = load_page(context, base, path, ready, link)
     finally:
         context.close()
     return cold, warm
@@ -344,6 +351,14 @@ def run(args) -> dict:
 
     pages = [p for p in PAGES if not args.pages or p[0] in args.pages.split(",")]
     repeat = args.repeat_visit or args.levers
+    link = None
+    if args.network:
+        mbit, rtt = (float(x) for x in args.network.split(","))
+        link = {
+            "latency": rtt,
+            "downloadThroughput": mbit * 125_000,
+            "uploadThroughput": mbit * 125_000 / 4,
+        }
     variants = (LEVERS if args.levers else args.variants).split(",")
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown:
@@ -377,7 +392,9 @@ def run(args) -> dict:
                             order = order[i % len(order) :] + order[: i % len(order)]
                             for server in [servers[0], *order]:
                                 page = TOY_PAGE if server.kind == "toy" else (name, path, ready)
-                                cold, warm = visit(browser, server.url, page[1], page[2], repeat)
+                                cold, warm = visit(
+                                    browser, server.url, page[1], page[2], repeat, link
+                                )
                                 slot = results[server.name].setdefault(name, [])
                                 slot.append({"cold": asdict(cold), "warm": asdict(warm)})
                                 done += 1
@@ -470,6 +487,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levers", action="store_true", help=f"--variants {LEVERS} --repeat-visit")
     parser.add_argument(
         "--repeat-visit", action="store_true", help="also load each page again, cache primed"
+    )
+    parser.add_argument(
+        "--network",
+        default="",
+        help="MBIT,RTT_MS: emulate a link (e.g. 20,30) for both apps; default: loopback",
     )
     parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("--json", type=Path, help="also write every load's numbers here")

@@ -224,7 +224,7 @@ def write_quality(path: Path, zones: list[Zone]) -> dict[str, int]:
     }
 
 
-def write_units(path: Path, zones: list[Zone]) -> dict[str, int]:
+def write_units(path: Path, zones: list[Zone], projects_count: int = PROJECTS) -> dict[str, int]:
     book = new_book(path)
     amount = book.add_format({"num_format": "#,##0"})
     rng = random.Random(f"{SEED}-economy")
@@ -258,7 +258,7 @@ def write_units(path: Path, zones: list[Zone]) -> dict[str, int]:
     projects = Sheet(book, "projects", "Samskapingsprosjekter")
     initiators = BOTTOM_UP + TOP_DOWN
     statuses = tuple(STATUSES)
-    for i in range(PROJECTS):
+    for i in range(projects_count):
         shared = rng.random() < 0.15
         members = rng.sample(zones, rng.randint(2, 3)) if shared else [rng.choice(zones)]
         start = rng.choice(YEARS)
