@@ -39,6 +39,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/ingest.py
 	$(PY) bench/callbacks.py
 	$(PY) bench/load.py
+	$(PY) bench/pageload.py
 
 screenshots: $(VENV)/.installed
 	$(PY) scripts/screenshots.py

@@ -1,6 +1,6 @@
 """Server time of the dashboard's callbacks, against a bare one-bar plotly callback.
 
-    python bench/callbacks.py [--repeat 200] [--seconds 20]
+    python bench/callbacks.py [--repeat 200] [--seconds 20] [--synthetic]
 
 Builds the app on a fresh SQLite store with the bundled sample (13 zones, 2017-2021) and
 POSTs to /_dash-update-component through Flask's test client, so each time is the whole
@@ -196,15 +196,36 @@ def first_load_bytes(client, path: str = "/sone/heimdal") -> tuple[int, int, int
     return raw, packed, len(bodies)
 
 
+def synthetic_settings(settings):
+    """`settings` with a store holding bench/synthetic.py's 30x municipality (400 zones)."""
+    from bench.synthetic import build
+    from dashboard.store.repository import Store
+
+    data = build()
+    settings = settings.with_overrides(zones_file=data.zones_file, load_sample_when_empty=False)
+    store = Store(settings)
+    store.ensure_ready(load_sample=False)
+    for path in data.workbooks:
+        report = store.import_path(path)
+        if report.outcome != "imported":
+            raise SystemExit(report.text())
+    return settings
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200, help="calls per callback")
     parser.add_argument("--seconds", type=float, default=20, help="time bound per callback")
+    parser.add_argument(
+        "--synthetic", action="store_true", help="the 30x municipality of bench/synthetic.py"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         settings = get_settings(
             database_url=f"sqlite:///{Path(tmp) / 'bench.sqlite'}", cache_type="SimpleCache"
         )
+        if args.synthetic:
+            settings = synthetic_settings(settings)
         app = create_app(settings)
         app.callback(Output(BARE_OUT, "figure"), Input(BARE_IN, "data"))(lambda _v: bare_bar())
         client = app.server.test_client()

@@ -22,6 +22,7 @@ from .data import init_data
 from .i18n import lang_of
 from .settings import ASSETS_DIR, Settings, get_settings
 from .store.repository import Store
+from .web.delivery import register as register_delivery
 from .web.headers import follow_dash
 from .web.private_files import ensure_private_dir
 from .web.server import register_server_routes
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         compress=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    register_delivery(app)  # plotly.js partial bundle, compression, cache headers
     # <html lang> before any script runs; a clientside callback follows `?lang=` after that.
     app.index_string = INDEX.format(lang=lang_of(settings.default_language))
     for name in PAGE_MODULES:
