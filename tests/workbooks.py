@@ -90,22 +90,32 @@ def bomb(size: int, lie: bool) -> bytes:
             chunk = b"<row>" + b" " * (1024 * 1024 - 11) + b"</row>"
             for _ in range(size // len(chunk)):
                 member.write(chunk)
-    data = bytearray(buffer.getvalue())
-    if lie:
-        # Rewrite every declared uncompressed size (central directory and zip64 extra) to 1 KB.
-        pos = data.find(b"PK\x01\x02")
-        while pos != -1:
-            name_len, extra_len = struct.unpack_from("<HH", data, pos + 28)
-            if struct.unpack_from("<I", data, pos + 24)[0] != 0xFFFFFFFF:
-                struct.pack_into("<I", data, pos + 24, 1024)
-            extra = pos + 46 + name_len
-            end = extra + extra_len
-            while extra < end:
-                tag, length = struct.unpack_from("<HH", data, extra)
-                if tag == 1:
-                    struct.pack_into("<Q", data, extra + 4, 1024)
-                extra += 4 + length
+    data = buffer.getvalue()
+    return lie_about_sizes(data) if lie else data
+
+
+def lie_about_sizes(data: bytes, size: int = 1024, only: str | None = None) -> bytes:
+    """Rewrite every declared uncompressed size (central directory and zip64 extra) to
+    `size`, or only member `only`'s: what a zip bomb does to slip past a check of the
+    declared sizes."""
+    data = bytearray(data)
+    pos = data.find(b"PK\x01\x02")
+    while pos != -1:
+        name_len, extra_len = struct.unpack_from("<HH", data, pos + 28)
+        name = bytes(data[pos + 46 : pos + 46 + name_len]).decode()
+        if only is not None and name != only:
             pos = data.find(b"PK\x01\x02", pos + 4)
+            continue
+        if struct.unpack_from("<I", data, pos + 24)[0] != 0xFFFFFFFF:
+            struct.pack_into("<I", data, pos + 24, size)
+        extra = pos + 46 + name_len
+        end = extra + extra_len
+        while extra < end:
+            tag, length = struct.unpack_from("<HH", data, extra)
+            if tag == 1:
+                struct.pack_into("<Q", data, extra + 4, size)
+            extra += 4 + length
+        pos = data.find(b"PK\x01\x02", pos + 4)
     return bytes(data)
 
 
@@ -114,3 +124,35 @@ def add_member(data: bytes, name: str, payload: bytes) -> bytes:
     with zipfile.ZipFile(buffer, "a") as archive:
         archive.writestr(name, payload)
     return buffer.getvalue()
+
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def add_cells(path: Path, cells: dict[str, object], member: str = "xl/worksheets/sheet1.xml"):
+    """Add numeric cells (ref -> value) to a sheet, each in a row element of its own, at the
+    end of sheetData: the way a hand-made or hostile file can place cells anywhere."""
+
+    def transform(xml: bytes) -> bytes:
+        extra = "".join(
+            f'<row r="{ref.lstrip(LETTERS)}"><c r="{ref}"><v>{value}</v></c></row>'
+            for ref, value in cells.items()
+        )
+        return xml.replace(b"</sheetData>", extra.encode() + b"</sheetData>")
+
+    return rewrite_member(path, member, transform)
+
+
+def move_member(path: Path, old: str, new: str) -> Path:
+    """Store a part under another name (a sheet as `.bin`), with its references updated."""
+    source = zipfile.ZipFile(path)
+    buffer = io.BytesIO()
+    old_target = old.removeprefix("xl/").encode()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename in {"xl/_rels/workbook.xml.rels", "[Content_Types].xml"}:
+                data = data.replace(old_target, new.removeprefix("xl/").encode())
+            target.writestr(new if info.filename == old else info.filename, data)
+    path.write_bytes(buffer.getvalue())
+    return path
