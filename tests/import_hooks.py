@@ -6,7 +6,8 @@ start-up and, when DASHBOARD_TEST_IMPORT_HOOK names a hook, wraps the store's wr
 workbook reader to misbehave at a chosen moment. The product code has no test switches: the
 hook only replaces functions, the way a slow disk, a stuck database or a crash would.
 
-Hooks (DASHBOARD_TEST_IMPORT_HOOK):
+Hooks (DASHBOARD_TEST_IMPORT_HOOK, or the contents of the file DASHBOARD_TEST_IMPORT_HOOK_FILE
+names, read when a child starts, so a running server can be given another hook):
 - `hang-before-commit`: the child sleeps before its import transaction starts.
 - `hang-after-commit`: the child commits its import, then sleeps before it can report.
 - `abort`: the workbook reader aborts the process as a failed Rust allocation does.
@@ -23,6 +24,12 @@ HOOK = """
 import os, sys, time, signal
 
 _mode = os.environ.get("DASHBOARD_TEST_IMPORT_HOOK", "")
+if os.environ.get("DASHBOARD_TEST_IMPORT_HOOK_FILE"):
+    try:
+        with open(os.environ["DASHBOARD_TEST_IMPORT_HOOK_FILE"]) as _file:
+            _mode = _file.read().strip()
+    except OSError:
+        _mode = ""
 if _mode:
     from dashboard.store import repository as _repository
     from dashboard.ingest import importer as _importer
@@ -61,3 +68,15 @@ def hook_environment(directory: Path, mode: str) -> dict[str, str]:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "sitecustomize.py").write_text(HOOK)
     return {"PYTHONPATH": str(directory), "DASHBOARD_TEST_IMPORT_HOOK": mode}
+
+
+def hook_file_environment(directory: Path) -> tuple[dict[str, str], Path]:
+    """The environment that installs whichever hook the returned file names when a child
+    starts (empty file: none)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "sitecustomize.py").write_text(HOOK)
+    mode_file = directory / "hook-mode"
+    mode_file.write_text("")
+    return {"PYTHONPATH": str(directory), "DASHBOARD_TEST_IMPORT_HOOK_FILE": str(mode_file)}, (
+        mode_file
+    )

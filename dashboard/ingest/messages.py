@@ -16,6 +16,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nb": "Filen er skadet eller ikke en gyldig Excel-arbeidsbok ({detail}).",
         "en": "The file is damaged or not a valid Excel workbook ({detail}).",
     },
+    "file_too_big": {
+        "nb": "Filen er {size_mb} MB; en fil kan være på høyst {limit_mb} MB. Ingenting er lagret.",
+        "en": "The file is {size_mb} MB; a file may be at most {limit_mb} MB. Nothing was "
+        "stored.",
+    },
     "too_large": {
         "nb": "Filen pakker seg ut til mer enn {limit_mb} MB ({detail}) og avvises. "
         "En ekte eksport er langt mindre; filen kan være en «zip-bombe».",

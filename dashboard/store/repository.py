@@ -367,6 +367,10 @@ class Store:
             result = conn.execute(query)
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
+    def batch_count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(batches)).scalar_one()
+
     def batch_report(self, batch_id: int, limit: int | None = None) -> ImportReport | None:
         """The report of one batch as stored, with the first `limit` problems of each level
         (all kept ones when None) and every count."""

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from ..ingest.report import ImportReport
-from ..settings import Settings
+from ..settings import MIB, Settings
 from ..store.isolated import run_import
 from ..store.repository import Store
 
@@ -49,6 +49,19 @@ def import_uploads(
         if data is None:
             reports.append(ImportReport.refused(name, "corrupt_file", detail="base64"))
             continue
+        if len(data) > settings.max_upload_bytes:
+            reports.append(
+                ImportReport.refused(
+                    name,
+                    "file_too_big",
+                    size_mb={
+                        "nb": f"{len(data) / MIB:.1f}".replace(".", ","),
+                        "en": f"{len(data) / MIB:.1f}",
+                    },
+                    limit_mb=settings.max_upload_bytes // MIB,
+                )
+            )
+            continue
         remaining = deadline - time.monotonic()
         if remaining < MIN_SECONDS_PER_FILE:
             reports.append(
@@ -72,3 +85,24 @@ def import_upload(
     """One file with the whole budget of an upload."""
     (report,) = import_uploads([(filename, data)], settings, store)
     return report
+
+
+def undo_request(store: Store, batch: str | None) -> tuple[dict, int]:
+    """POST /api/undo: `batch` (form field or query) names the import to undo, which must
+    still be the latest in effect; without it, the latest. Returns (JSON body, status)."""
+    from ..store.repository import UndoRefused
+
+    if batch is not None and not (batch.isdigit() and len(batch) < 12):
+        return {"error": "batch must be a whole number"}, 400
+    try:
+        undone = store.undo(int(batch)) if batch is not None else store.undo_latest()
+    except UndoRefused as refused:
+        return {
+            "error": refused.code,
+            "message": refused.message("nb"),
+            "message_en": refused.message("en"),
+            "latest": refused.latest_id,
+        }, 409
+    if undone is None:
+        return {"error": "nothing to undo"}, 409
+    return undone, 200
