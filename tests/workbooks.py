@@ -156,3 +156,77 @@ def move_member(path: Path, old: str, new: str) -> Path:
             target.writestr(new if info.filename == old else info.filename, data)
     path.write_bytes(buffer.getvalue())
     return path
+
+
+# ---------------------------------------------------------------- large workbooks
+
+ZONE_NAMES = (
+    "Byåsen",
+    "Flatåsen",
+    "Heimdal",
+    "Klæbu",
+    "Lerkendal",
+    "Midtbyen",
+    "Nardo",
+    "Ranheim",
+    "Saupstad",
+    "Spongdal",
+    "Strinda",
+    "Tiller",
+    "Østbyen",
+)
+_STATUSES = ("Planlagt", "Pågår", "Avsluttet", "Implementert", "Avbrutt")
+_INITIATORS = ("Enheten", "Ansatte", "Politikere", "Brukerråd", "Universitetskommunen")
+# Rows above the header in write_projects: a title and a blank row, as real exports have.
+PROJECT_TITLE_ROWS = 2
+
+
+def write_projects(
+    path: Path, rows: int, zones=ZONE_NAMES, first_year: int = 2015, years: int = 7
+) -> Path:
+    """A valid projects workbook of `rows` projects, the way a large export looks (a title
+    row, a blank row, the header, then the rows), written in constant memory."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Samskapingsprosjekter")
+    sheet.write_row(0, 0, ["Samskapingsprosjekter – stor eksport"])
+    sheet.write_row(PROJECT_TITLE_ROWS, 0, PROJECT_HEADER)
+    count = len(zones)
+    for i in range(rows):
+        zone = zones[i % count] if i % 5 else f"{zones[i % count]}; {zones[(i + 3) % count]}"
+        start = first_year + i % years
+        sheet.write_row(
+            i + PROJECT_TITLE_ROWS + 1,
+            0,
+            [
+                f"P-{i:06d}",
+                f"Prosjekt nummer {i}",
+                zone,
+                start,
+                "" if i % 3 else start + 2,
+                _STATUSES[i % 5],
+                (i % 4) + 1,
+                _INITIATORS[i % 5],
+                "Sent" if i % 7 == 0 else "Tidlig",
+                "NTNU; Frivilligsentralen",
+                "Innovasjon; Demokratisk verdi",
+            ],
+        )
+    book.close()
+    return path
+
+
+def largest_projects_rows(settings) -> int:
+    """The most project rows one workbook may hold under the caps: the sheet's rectangle
+    (title rows, header and rows, PROJECT_HEADER wide) within both the row and the cell cap."""
+    height = min(settings.max_rows_per_sheet, settings.max_cells // len(PROJECT_HEADER))
+    return height - PROJECT_TITLE_ROWS - 1
+
+
+def write_largest_projects(path: Path, settings) -> Path:
+    """The largest valid projects workbook the caps in `settings` allow: one row more would
+    be refused. Its years lie inside the settings' window."""
+    years = max(1, min(7, settings.year_max - 2 - settings.year_min + 1))
+    first = max(settings.year_min, settings.year_max - 2 - years + 1)
+    return write_projects(path, largest_projects_rows(settings), first_year=first, years=years)

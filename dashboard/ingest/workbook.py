@@ -301,40 +301,43 @@ def actual_extent(xml: bytes) -> Extent:
     if start is None:
         return Extent(0, 0)
     prefix = start.group(1)
+    end = xml.rfind(b"sheetData>")
+    end = len(xml) if end < start.end() else end
+    # Cells written the way spreadsheet programs write them (`<c r="B7" …`, with one prefix
+    # throughout or none) are measured with one C-speed pattern; anything else (cells
+    # without a reference, odd spacing, a second prefix) takes the exact, slower walk.
     tag = b"<" + prefix + b":c" if prefix else b"<c"
-    canonical = tag + b' r="'
-    # Every cell written the way spreadsheet programs write it (`<c r="B7" …`) can be
-    # measured with one C-speed pattern; anything else (cells without a reference, odd
-    # spacing, other prefixes) takes the exact, slower walk through rows and cells.
-    cells = sum(xml.count(tag + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
-    others = sum(xml.count(b":c" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
-    if prefix:
-        others -= cells
-    if xml.count(canonical) == cells and not others:
-        extent = _scan_canonical(xml, canonical, cells)
-        if extent is not None:
-            return extent
-    return _walk_cells(xml)
+    extent = _scan_canonical(xml, tag, start.end(), end)
+    if extent is None:
+        return _walk_cells(xml)
+    return extent
 
 
-def _scan_canonical(xml: bytes, canonical: bytes, expected: int) -> Extent | None:
-    pattern = re.compile(re.escape(canonical) + rb"([A-Z]{1,3}[0-9]{1,7})\"")
+def _scan_canonical(xml: bytes, tag: bytes, start: int, end: int) -> Extent | None:
+    # A cell start tag with its reference, or (group empty) one without: then None.
+    pattern = re.compile(re.escape(tag) + rb'(?: r="([A-Z]{1,3}[0-9]{1,7})"|(?=[\s>/]))')
     columns: set[bytes] = set()
     rows: set[bytes] = set()
     found = 0
-    pos = 0
-    while pos < len(xml):
+    pos = start
+    while pos < end:
         # Chunks end at a "<", so no reference is ever cut in two.
-        end = xml.find(b"<", pos + _SCAN_CHUNK) if pos + _SCAN_CHUNK < len(xml) else -1
-        end = len(xml) if end == -1 else end
-        refs = pattern.findall(xml, pos, end)
+        stop = xml.find(b"<", pos + _SCAN_CHUNK, end) if pos + _SCAN_CHUNK < end else -1
+        stop = end if stop == -1 else stop
+        refs = pattern.findall(xml, pos, stop)
+        if b"" in refs:
+            return None
         found += len(refs)
         joined = b" ".join(refs)
         columns.update(joined.translate(None, _DIGITS).split())
         rows.update(joined.translate(None, _LETTERS).split())
-        pos = end
-    if found != expected:
-        return None  # a reference in another form: measure it the slow, exact way
+        pos = stop
+    # Every prefixed element named c must be one of the cells just counted (or its end tag).
+    prefixed = xml.count(b":c", start, end)
+    if b":" in tag:
+        prefixed -= found + xml.count(b"</" + tag[1:] + b">", start, end)
+    if prefixed:
+        return None
     if not found:
         return Extent(0, 0)
     return _checked(max(map(int, rows)), max(map(col_number, columns)))

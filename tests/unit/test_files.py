@@ -1,6 +1,7 @@
 """Whole-file problems: unsupported types, broken zips, hostile files and size limits."""
 
 import io
+import re
 import tracemalloc
 import zipfile
 
@@ -299,3 +300,70 @@ def test_fil019_a_member_that_inflates_past_the_limit_is_refused_whatever_its_na
     lying = lie_about_sizes(buffer.getvalue(), only="xl/media/image1.png")
     problem = only_error(parse_bytes(lying, "bilde.xlsx", registry, small))
     assert problem.code in {"too_large", "corrupt_file"} and "image1.png" in problem.message()
+
+
+def _prefixed(xml: bytes) -> bytes:
+    """The sheet as the OpenXML SDK writes it: every element with an `x:` prefix."""
+    xml = xml.replace(
+        b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+        b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+    )
+    return re.sub(rb"<(/?)(?![?!])([A-Za-z])", rb"<\1x:\2", xml)
+
+
+def test_fil020_a_sheet_written_with_prefixes_is_measured_and_read(
+    tmp_path, good, registry, settings
+):
+    rewrite_member(good, "xl/worksheets/sheet1.xml", _prefixed)
+    parsed = parse_file(good, registry, settings)
+    assert parsed.report.errors == [] and len(parsed.tables["economy"]) == 1
+    far = add_cells(write_xlsx(tmp_path / "langt.xlsx", ROWS), {"XFD3": 1, "A300": 1})
+    rewrite_member(far, "xl/worksheets/sheet1.xml", _prefixed)
+    problem = only_error(parse_file(far, registry, settings))
+    assert problem.code == "too_many_cells" and "XFD300" in problem.message()
+
+
+def test_fil021_a_cell_with_another_prefix_is_not_missed(good, registry, settings):
+    def other(xml: bytes) -> bytes:
+        xml = xml.replace(
+            b"<worksheet ",
+            b'<worksheet xmlns:y="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ',
+        )
+        return xml.replace(
+            b"</sheetData>", b'<row r="300"><y:c r="XFD300"><y:v>1</y:v></y:c></row></sheetData>'
+        )
+
+    rewrite_member(good, "xl/worksheets/sheet1.xml", other)
+    problem = only_error(parse_file(good, registry, settings))
+    assert problem.code == "too_many_cells"
+
+
+def test_fil022_the_largest_workbook_the_caps_allow_imports_and_one_row_more_does_not(
+    tmp_path, registry, settings
+):
+    from tests.workbooks import largest_projects_rows, write_largest_projects, write_projects
+
+    small = settings.with_overrides(max_rows_per_sheet=500, max_cells=4000)
+    rows = largest_projects_rows(small)
+    assert rows == 4000 // 11 - 3
+    path = write_largest_projects(tmp_path / "storst.xlsx", small)
+    parsed = parse_file(path, registry, small)
+    assert parsed.report.errors == [] and len(parsed.tables["projects"]) == rows
+    problem = only_error(
+        parse_file(write_projects(tmp_path / "en-for-mye.xlsx", rows + 1), registry, small)
+    )
+    assert problem.code == "too_many_cells"
+
+
+def test_fil023_the_default_caps_leave_room_for_the_known_largest_exports(monkeypatch):
+    """400 zones x 10 years of weekly council meetings (8 columns, two spare) and 50 000
+    projects must import; the caps are set no lower."""
+    from dashboard.settings import Settings
+
+    for name in ("MAX_ROWS_PER_SHEET", "MAX_CELLS"):
+        monkeypatch.delenv(f"DASHBOARD_{name}", raising=False)
+    defaults = Settings()
+    council_rows = 400 * 10 * 52 + 3
+    assert defaults.max_rows_per_sheet >= council_rows
+    assert defaults.max_cells >= council_rows * 10
+    assert defaults.max_cells >= 50_003 * 11
