@@ -18,8 +18,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "file_too_big": {
         "nb": "Filen er {size_mb} MB; en fil kan være på høyst {limit_mb} MB. Ingenting er lagret.",
-        "en": "The file is {size_mb} MB; a file may be at most {limit_mb} MB. Nothing was "
-        "stored.",
+        "en": "The file is {size_mb} MB; a file may be at most {limit_mb} MB. Nothing was stored.",
     },
     "too_large": {
         "nb": "Filen pakker seg ut til mer enn {limit_mb} MB ({detail}) og avvises. "

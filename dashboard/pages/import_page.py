@@ -40,7 +40,10 @@ HISTORY = "imp-history"
 UNDO = "imp-undo"
 UNDO_BUTTON = "imp-undo-button"
 UNDO_BATCH = "imp-undo-batch"
-ERRORS = "imp-errors"  # pattern-matching download buttons: {"type": ERRORS, "batch": id}
+# Pattern-matching download buttons, {"type": …, "batch": id}: one under a file's report,
+# one in the history (two types, so a batch shown in both never gives two equal ids).
+ERRORS = "imp-errors"
+HISTORY_ERRORS = "imp-history-errors"
 ERRORS_DOWNLOAD = "imp-errors-download"
 SHOWN_ERRORS = 200  # per file on screen; the error list has every kept one
 HISTORY_ROWS = 50  # the newest batches; the command line's `history` lists them all
@@ -258,6 +261,7 @@ def register(app) -> None:
     app.callback(
         Output(ERRORS_DOWNLOAD, "data"),
         Input({"type": ERRORS, "batch": ALL}, "n_clicks"),
+        Input({"type": HISTORY_ERRORS, "batch": ALL}, "n_clicks"),
         State(view_id(PAGE), "data"),
         prevent_initial_call=True,
     )(on_download_errors)
@@ -332,7 +336,7 @@ def _download_button(batch_id: int, file: str, lang: str, short: bool = False) -
     label = t("imp_download_errors_of", lang, batch=batch_id, file=file)
     return html.Button(
         t("imp_download_short" if short else "imp_download_errors", lang),
-        id={"type": ERRORS, "batch": batch_id},
+        id={"type": HISTORY_ERRORS if short else ERRORS, "batch": batch_id},
         className="button",
         title=label,
         **{"aria-label": label},
@@ -591,8 +595,9 @@ def on_undo(_submitted, batch, token, view):
     return (message, history_of(store, lang), *undo_controls(store, lang))
 
 
-def on_download_errors(clicks, view):
-    pressed = any(isinstance(n, int) and n > 0 for n in clicks or [])
+def on_download_errors(clicks, history_clicks, view):
+    every = [*(clicks or []), *(history_clicks or [])]
+    pressed = any(isinstance(n, int) and n > 0 for n in every)
     content = error_list(ctx.triggered_id, _lang(view)) if pressed else None
     return dash.no_update if content is None else content
 
@@ -603,7 +608,9 @@ def error_list(trigger, lang: str) -> dict | None:
     that exists; the list holds at most the kept problems, so its cost is bounded."""
     from ..export import to_xlsx
 
-    if not (is_admin() and isinstance(trigger, dict) and trigger.get("type") == ERRORS):
+    if not (isinstance(trigger, dict) and trigger.get("type") in {ERRORS, HISTORY_ERRORS}):
+        return None
+    if not is_admin():
         return None
     batch_id = batch_id_of(trigger.get("batch"))
     report = get_store().batch_report(batch_id) if batch_id else None

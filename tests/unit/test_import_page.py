@@ -123,6 +123,8 @@ def test_ipg003_the_error_list_comes_from_the_store_by_batch_id_for_the_admin_on
         for forged in ("1; DROP", -1, 10**9, None, "../1", True, [report.batch_id]):
             assert import_page.error_list({**trigger, "batch": forged}, "nb") is None
         assert import_page.error_list({"type": "other", "batch": report.batch_id}, "nb") is None
+        from_history = {"type": import_page.HISTORY_ERRORS, "batch": report.batch_id}
+        assert import_page.error_list(from_history, "nb")["filename"] == download["filename"]
     assert download["filename"] == f"importfeil-{report.batch_id}.xlsx"
     listed = xlsx_rows(base64.b64decode(download["content"]))
     assert listed[0][:3] == ("Fil", "Ark", "Celle") and len(listed) == 31
@@ -132,7 +134,7 @@ def test_ipg003_the_error_list_comes_from_the_store_by_batch_id_for_the_admin_on
     (callback,) = [
         c for key, c in app.callback_map.items() if key.startswith(import_page.ERRORS_DOWNLOAD)
     ]
-    assert [i["property"] for i in callback["inputs"]] == ["n_clicks"]
+    assert [i["property"] for i in callback["inputs"]] == ["n_clicks", "n_clicks"]
     assert [s["id"] for s in callback["state"]] == ['{"page":"import","type":"view"}']
 
 

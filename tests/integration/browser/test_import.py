@@ -49,6 +49,11 @@ def test_imp_brw002_upload_report_history_and_undo(ui, tmp_path):
     with page.expect_download() as download:
         page.click("#imp-results >> text=Last ned feillisten (Excel)")
     assert download.value.suggested_filename.startswith("importfeil-")
+    with page.expect_download() as again:
+        page.click("#imp-history >> text=Feilliste")  # the same list, from the history
+    assert again.value.suggested_filename == download.value.suggested_filename
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), "an id is used twice"
     history = page.inner_text("#imp-history")
     assert "regnskap-2022.xlsx" in history and "nettleser" in history
     assert ui.axe_problems() == []
