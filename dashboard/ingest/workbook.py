@@ -353,7 +353,8 @@ def _walk_cells(xml: bytes) -> Extent:
     max_row = max_col = 0
     row = 0
     col = 0
-    for closing, name, attrs, _empty in _TAGS.findall(xml):
+    for match in _TAGS.finditer(xml):  # one at a time: a file of empty tags stays small
+        closing, name, attrs = match.group(1, 2, 3)
         if closing:
             continue
         ref = _ATTR_R.search(attrs)

@@ -662,6 +662,8 @@ def test_imp066_an_implausible_amount_is_refused(column, raw, tmp_path, registry
     row[ECONOMY_HEADER.index(column)] = raw
     p = only_error(parse(tmp_path, registry, settings, {"Økonomi": [ECONOMY_HEADER, row]}))
     assert (p.code, p.column) == ("out_of_range", column)
+    if raw in (1e28, 1e-300):
+        assert p.value == {1e28: "1E+28", 1e-300: "1E-300"}[raw]  # as Excel shows it
     assert "100\u00a0000\u00a0000\u00a0000" in p.expected("nb")
     assert p.expected("en") != p.expected("nb")
 
