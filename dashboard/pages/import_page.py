@@ -76,6 +76,10 @@ STRINGS.update(
             "Nothing was uploaded: the files are too large together ({sizes}). One upload may "
             "be at most {mb} MB. Upload fewer files at a time.",
         ),
+        "imp_working": (
+            "Importerer {files} … Det kan ta opptil {seconds} sekunder.",
+            "Importing {files} … This may take up to {seconds} seconds.",
+        ),
         "imp_login_needed": (
             "Du må være logget inn som administrator for å importere eller angre.",
             "You must be logged in as administrator to import or undo.",
@@ -209,7 +213,8 @@ function (contents, names, limits) {
     if (total > limits.request) {
         return [none, limits.too_big.replace("{sizes}", sizes.join(", "))];
     }
-    return [{contents: contents, filenames: names}, ""];
+    const files = contents.length === 1 ? limits.one : limits.many.replace("{n}", contents.length);
+    return [{contents: contents, filenames: names}, limits.working.replace("{files}", files)];
 }
 """
 
@@ -715,6 +720,11 @@ def layout(lang=None, **_other):
                 "request": max_request_bytes(settings),
                 "decimal": "." if lang == "en" else ",",
                 "too_big": t("imp_too_big", lang, mb=limit_mb, sizes="{sizes}"),
+                "working": t(
+                    "imp_working", lang, files="{files}", seconds=settings.import_timeout_seconds
+                ),
+                "one": count_of(1, "file", lang),
+                "many": count_of(2, "file", lang).replace("2", "{n}", 1),
             },
         ),
         dcc.Store(id=CSRF, data=csrf_token()),
