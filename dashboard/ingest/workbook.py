@@ -293,10 +293,14 @@ def declared_extent(xml: bytes) -> Extent | None:
     return Extent(max(int(r) for _, r in corners), max(col_number(c) for c, _ in corners))
 
 
-def actual_extent(xml: bytes) -> Extent:
+def actual_extent(xml: bytes, declared: Extent | None = None) -> Extent:
     """The rectangle calamine would allocate: A1 to the furthest row and column any cell
     names (self-closing cells, which hold nothing, are counted too: the check errs on the
-    side of refusing). Refuses a cell reference that is not one."""
+    side of refusing). Refuses a cell reference that is not one.
+
+    With a declared extent, one pass looks only for a cell outside it (or one written in an
+    unusual form); when there is none, the declared extent stands. Otherwise every cell is
+    measured."""
     start = _SHEET_DATA.search(xml)
     if start is None:
         return Extent(0, 0)
@@ -307,10 +311,53 @@ def actual_extent(xml: bytes) -> Extent:
     # throughout or none) are measured with one C-speed pattern; anything else (cells
     # without a reference, odd spacing, a second prefix) takes the exact, slower walk.
     tag = b"<" + prefix + b":c" if prefix else b"<c"
+    if declared is not None and _within(xml, tag, start.end(), end, declared):
+        return declared
     extent = _scan_canonical(xml, tag, start.end(), end)
     if extent is None:
         return _walk_cells(xml)
     return extent
+
+
+def _greater_number(limit: int) -> str:
+    """A pattern for the whole numbers above `limit` (no leading zeros)."""
+    digits = str(limit)
+    size = len(digits)
+    options = [f"[1-9][0-9]{{{size},}}"]
+    for i, d in enumerate(digits):
+        if d != "9":
+            options.append(f"{digits[:i]}[{int(d) + 1}-9][0-9]{{{size - i - 1}}}")
+    return "|".join(options)
+
+
+def _greater_letters(limit: int) -> str:
+    """A pattern for the column letters after column number `limit`."""
+    letters = col_letter(limit - 1)
+    size = len(letters)
+    options = [f"[A-Z]{{{size + 1},3}}"] if size < 3 else []
+    for i, c in enumerate(letters):
+        if c != "Z":
+            options.append(f"{letters[:i]}[{chr(ord(c) + 1)}-Z][A-Z]{{{size - i - 1}}}")
+    return "|".join(options) or "(?!)"
+
+
+def _within(xml: bytes, tag: bytes, start: int, end: int, declared: Extent) -> bool:
+    """True when every cell is written in the usual form and lies inside `declared`: one
+    search that finds nothing on an honest sheet."""
+    if not declared.rows or not declared.columns:
+        return False
+    outside = (
+        r'(?! r="[A-Z])'  # a cell in another form (or another element starting with c)
+        rf'| r="(?:{_greater_letters(declared.columns)})[0-9]'  # beyond the last column
+        rf'| r="[A-Z]{{1,3}}(?:{_greater_number(declared.rows)})"'  # below the last row
+    )
+    pattern = re.compile(re.escape(tag) + rb"(?:" + outside.encode() + rb")")
+    if pattern.search(xml, start, end):
+        return False
+    prefixed = xml.count(b":c", start, end)
+    if b":" in tag:
+        prefixed -= xml.count(tag, start, end) + xml.count(b"</" + tag[1:] + b">", start, end)
+    return not prefixed
 
 
 def _scan_canonical(xml: bytes, tag: bytes, start: int, end: int) -> Extent | None:
@@ -491,7 +538,7 @@ def read_workbook(
         if declared is not None:
             check_extent(name, declared, True, cells, max_rows, max_cells)
         try:
-            extent = actual_extent(xml)
+            extent = actual_extent(xml, declared)
         except WorkbookRejected as exc:
             exc.sheet = name
             raise

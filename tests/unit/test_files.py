@@ -367,3 +367,34 @@ def test_fil023_the_default_caps_leave_room_for_the_known_largest_exports(monkey
     assert defaults.max_rows_per_sheet >= council_rows
     assert defaults.max_cells >= council_rows * 10
     assert defaults.max_cells >= 50_003 * 11
+
+
+@pytest.mark.parametrize(
+    "declared, cells, refused",
+    [
+        ("A1:E2", {}, False),
+        ("A1:E2", {"E9": 1}, False),  # a dimension that says too little: measured exactly
+        ("A1:E2", {"F2": 1}, False),
+        ("A1:E10", {"AA3": 1, "A2000": 1}, True),
+        ("A1:Z99", {"XFD3": 1, "A300": 1}, True),
+        ("A1:E2", {"A1048576": 1}, True),
+    ],
+)
+def test_fil024_a_dimension_that_says_too_little_is_never_believed(
+    declared, cells, refused, good, registry, settings
+):
+    def declare(xml: bytes) -> bytes:
+        start = xml.index(b"<dimension ")
+        return (
+            xml[:start]
+            + f'<dimension ref="{declared}"/>'.encode()
+            + xml[xml.index(b"/>", start) + 2 :]
+        )
+
+    rewrite_member(good, "xl/worksheets/sheet1.xml", declare)
+    if cells:
+        add_cells(good, cells)
+    small = settings.with_overrides(max_cells=20_000, max_rows_per_sheet=5_000)
+    parsed = parse_file(good, registry, small)
+    codes = {p.code for p in parsed.report.errors}  # a lone number in E9 is a bad row, too
+    assert bool(codes & {"too_many_cells", "too_many_rows"}) is refused, codes
