@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", choices=["cli", "web"], default="cli", help=argparse.SUPPRESS)
     # The import child (store/isolated.py): one file, in this process, batch stamped TICKET.
     p.add_argument("--child", metavar="TICKET", help=argparse.SUPPRESS)
+    p.add_argument("--limits", help=argparse.SUPPRESS)  # memory bytes,CPU seconds,parent pid
 
     p = sub.add_parser("indicators", help="print the indicator table")
     _add_db(p)
@@ -89,12 +90,14 @@ def _store(args, load_sample: bool = False):
 
 
 def cmd_import(args) -> int:
-    from .store.isolated import child_main, run_import
+    from .store.isolated import child_main, enter_child, run_import
 
     if args.child:
         if len(args.files) != 1:
             print("--child takes exactly one file", file=sys.stderr)
             return 2
+        if args.limits:
+            enter_child(args.limits)
         return child_main(args.files[0], args.child, args.source, _settings(args))
     store = _store(args)
     reports = [run_import(path, store, source=args.source) for path in args.files]

@@ -3,8 +3,11 @@
 Both the web (web/imports.py) and the command line (`python -m dashboard import`) import each
 file in a child, `python -m dashboard import FILE --child TICKET`, that has a memory limit
 (RLIMIT_AS), a CPU-time limit (RLIMIT_CPU), dies with its parent (PR_SET_PDEATHSIG) and, on
-the web, a wall-clock limit. A hostile or huge file can then cost at most that, and a crash in
-the reader (a Rust abort in calamine) ends the child, not the web worker or the command.
+the web, a wall-clock limit. The child sets its own limits as it starts, before it reads the
+file: a `preexec_fn` would run Python between fork and exec, which can deadlock a parent
+that has threads (the development server has one per request). A hostile or huge file can
+then cost at most that, and a crash in the reader (a Rust abort in calamine) ends the child,
+not the web worker or the command.
 
 The outcome shown is the outcome in the store. The child stamps the batch it writes with a
 ticket this process made up. Whatever happens to the child (it exits, it is killed by the time
@@ -44,6 +47,7 @@ log = logging.getLogger(__name__)
 
 # The child's own exit codes (besides 0 imported or unchanged, 1 rejected).
 EXIT_MEMORY = 3
+EXIT_ORPHANED = 4  # its parent was gone before it could start
 # Problems per level in the child's report on stdout: the parent reads the real report from
 # the store, so this only has to say what a file that stored nothing was.
 CHILD_REPORT_PROBLEMS = 20
@@ -70,16 +74,17 @@ def child_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def _limits(memory_bytes: int, cpu_seconds: int):
-    def apply() -> None:
-        """In the child, before it runs: its limits, and death with its parent, so a killed
-        web worker can never leave an import running behind it (Linux prctl PR_SET_PDEATHSIG)."""
-        with contextlib.suppress(OSError, AttributeError):  # not Linux: the limits still apply
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 2))
-
-    return apply
+def enter_child(limits: str) -> None:
+    """In the child, first of all: its limits ("memory bytes,CPU seconds,parent pid") and
+    death with its parent, so a killed web worker can never leave an import running behind
+    it (Linux prctl PR_SET_PDEATHSIG; a parent that died before that is noticed too)."""
+    memory_bytes, cpu_seconds, parent = (int(part) for part in limits.split(","))
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the limits still apply
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(EXIT_ORPHANED)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 2))
 
 
 def run_import(
@@ -109,6 +114,8 @@ def run_import(
         str(path),
         "--child",
         ticket,
+        "--limits",
+        f"{settings.import_memory_mb * MIB},{cpu},{os.getpid()}",
         "--source",
         source,
     ]
@@ -122,7 +129,6 @@ def run_import(
             env=child_env(settings),
             cwd=PROJECT_DIR,
             check=False,
-            preexec_fn=_limits(settings.import_memory_mb * MIB, cpu),
         )
         returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
     except subprocess.TimeoutExpired as exc:  # subprocess.run has killed and reaped it
