@@ -12,6 +12,7 @@ names, read when a child starts, so a running server can be given another hook):
 - `hang-after-commit`: the child commits its import, then sleeps before it can report.
 - `abort`: the workbook reader aborts the process as a failed Rust allocation does.
 - `segfault`: the workbook reader dies of SIGSEGV.
+- `spin`: the workbook reader computes forever (until its CPU-time limit stops it).
 Only imports from the web (`--source web`) or the command line's children misbehave; the
 sample import at a server's start is left alone.
 """
@@ -57,6 +58,8 @@ if _mode:
             os.abort()
         if _mode == "segfault":
             os.kill(os.getpid(), signal.SIGSEGV)
+        while _mode == "spin":
+            pass
         return _read(*args, **kwargs)
 
     _importer.read_workbook = _hooked_read

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from dashboard.store.repository import Store
 from dashboard.web.imports import import_upload
 from tests.import_hooks import hook_environment
 from tests.unit.test_store import snapshot
@@ -156,3 +157,18 @@ def test_run007_the_child_has_a_memory_limit(store, settings, tmp_path):
     (problem,) = report.errors
     assert problem.code == "import_memory" and "600 MB" in problem.message("nb")
     assert store.batches().iloc[0]["outcome"] == "rejected"
+
+
+def test_run008_the_command_lines_child_has_a_cpu_time_limit(store, settings, tmp_path, hook):
+    from dashboard.store.isolated import run_import
+
+    hook("spin")
+    path = tmp_path / "regnskap.xlsx"
+    path.write_bytes(economy_bytes(tmp_path))
+    started = time.monotonic()
+    report = run_import(path, Store(settings.with_overrides(import_cpu_seconds=2)))
+    assert time.monotonic() - started < 60
+    assert report.outcome == "timeout"
+    (problem,) = report.errors
+    assert problem.code == "import_cpu_limit" and "2 sekunder prosessortid" in problem.message()
+    assert store.batches().iloc[0]["outcome"] == "timeout"
