@@ -18,9 +18,11 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(PY) -m dashboard serve --host $(HOST) --port $(PORT)
 
+# Workers, timeout, preload, the access log on stdout and no control socket: see
+# dashboard/gunicorn_conf.py, which the Procfile and the reliability tests use too.
 serve-prod: $(VENV)/.installed
-	$(VENV)/bin/gunicorn dashboard.app:server --workers $${WEB_CONCURRENCY:-3} \
-		--bind $(HOST):$(PORT) --timeout 60 --preload
+	$(VENV)/bin/gunicorn -c python:dashboard.gunicorn_conf dashboard.app:server \
+		--bind $(HOST):$(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

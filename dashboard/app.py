@@ -10,6 +10,8 @@ first one's callbacks twice. Here every app gets exactly its own.
 from __future__ import annotations
 
 import importlib
+import logging
+import sys
 
 import dash
 from dash import Dash, dcc, html
@@ -20,6 +22,8 @@ from .data import init_data
 from .i18n import lang_of
 from .settings import ASSETS_DIR, Settings, get_settings
 from .store.repository import Store
+from .web.headers import follow_dash
+from .web.private_files import ensure_private_dir
 from .web.server import register_server_routes
 
 # Modules under dashboard/pages, each with `register(app)`; a missing one is skipped, so
@@ -45,10 +49,25 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+def configure_logging() -> None:
+    """The app's warnings (refused logins, rate limits) go to stderr, which gunicorn keeps in
+    its error log; a host that set up logging itself keeps its own handlers."""
+    logger = logging.getLogger(__package__)
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or get_settings()
+    configure_logging()
     server = Flask(__name__)
     Store(settings).ensure_ready()
+    if settings.cache_type == "FileSystemCache":
+        # The file-system cache unpickles what it reads: only a folder of our own will do.
+        ensure_private_dir(settings.cache_dir)
     init_data(server, settings)
     register_server_routes(server, settings)
     app = Dash(
@@ -56,6 +75,18 @@ def create_app(settings: Settings | None = None) -> Dash:
         server=server,
         use_pages=True,
         pages_folder="",
+        # No validation layout. With pages, Dash builds one on a worker's first request by
+        # calling every page's layout inside that request: it computed the pages (and
+        # loaded the whole dataset) on a health check or the login form, held the first
+        # requester's data and CSRF token, was put into every index page of that worker
+        # for anyone to read (about 238 KB), and went stale after an import or an undo.
+        # A layout without data would still cost every page load and needs the pages to
+        # know a "no data" mode. So Dash's in-browser wiring check is off here, and
+        # tests/unit/test_wiring.py does that check instead, on every run of the tests:
+        # every registered callback's inputs, outputs and states against the components
+        # of every registered page's layout, and their properties against the components'
+        # own property lists, from the registries, not from a list of ids.
+        suppress_callback_exceptions=True,
         assets_folder=str(ASSETS_DIR),
         title="Samskaping i hjemmetjenesten",
         update_title=None,
@@ -74,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         module.register(app)
     app.layout = html.Div([dash.page_container, dcc.Store(id=VIEW_SYNC)])
     register_shell_callbacks(app)
+    follow_dash(app)
     return app
 
 

@@ -89,6 +89,27 @@ class Settings:
     # timeout (60 s in `make serve-prod`), so the answer always comes from a live worker.
     import_timeout_seconds: int = field(default_factory=lambda: _env_int("IMPORT_TIMEOUT", 40))
     default_language: str = field(default_factory=lambda: _env("LANGUAGE", "nb"))
+    # Sessions, login and headers (README "Security").
+    # A login ends on the server after this long, whatever the browser keeps.
+    session_lifetime_seconds: int = field(
+        default_factory=lambda: _env_int("SESSION_HOURS", 12) * 3600
+    )
+    # A CSRF token (in forms and on the import page) is good for this long.
+    csrf_time_limit_seconds: int = field(default_factory=lambda: _env_int("CSRF_TIME_LIMIT", 3600))
+    # Failed logins allowed per client address, and from all addresses together, in limits'
+    # notation ("10/minute", "100 per hour"); the next one gets 429 until the window passes.
+    login_rate_per_address: str = field(
+        default_factory=lambda: _env("LOGIN_RATE_PER_ADDRESS", "10/minute")
+    )
+    login_rate_total: str = field(default_factory=lambda: _env("LOGIN_RATE_TOTAL", "100/minute"))
+    # Reverse proxies in front that set X-Forwarded-For/-Proto; 0 trusts no such header.
+    proxy_count: int = field(default_factory=lambda: _env_int("PROXY_COUNT", 0))
+    # "auto": the session cookie is Secure when the request came over HTTPS; "always": always.
+    cookie_secure: str = field(default_factory=lambda: _env("COOKIE_SECURE", "auto"))
+    # Who may show the dashboard in a frame (CSP frame-ancestors); "'none'" means nobody.
+    frame_ancestors: str = field(default_factory=lambda: _env("FRAME_ANCESTORS", "'none'"))
+    # Tests only: an X-Served-By header with the worker's pid, so a test sees which answered.
+    worker_id_header: bool = field(default_factory=lambda: _env_bool("WORKER_ID_HEADER", False))
 
     def __post_init__(self) -> None:
         if not 2000 <= self.year_min <= self.year_max <= 2100:

@@ -5,13 +5,12 @@ Kept apart from the Dash pages so the security-relevant code is in one place.
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..settings import Settings
 from .auth import csrf, init_auth, is_admin
+from .headers import init_headers
 from .imports import import_uploads, undo_request
 
 
@@ -22,6 +21,7 @@ def max_request_bytes(settings: Settings) -> int:
 
 def register_server_routes(server: Flask, settings: Settings) -> None:
     server.config["MAX_CONTENT_LENGTH"] = max_request_bytes(settings)
+    init_headers(server, settings)
     init_auth(server, settings)
 
     @server.get("/healthz")
@@ -71,12 +71,6 @@ def register_server_routes(server: Flask, settings: Settings) -> None:
             return jsonify(error="admin login required"), 403
         body, status = undo_request(get_store(), request.values.get("batch"))
         return jsonify(body), status
-
-    @server.after_request
-    def served_by(response):
-        # Which worker answered: lets the multi-worker tests see that workers agree.
-        response.headers["X-Served-By"] = str(os.getpid())
-        return response
 
     @server.errorhandler(RequestEntityTooLarge)
     def too_large(_error):

@@ -1,6 +1,7 @@
 """A real gunicorn on loopback, started the way the Procfile starts it, for tests and bench/.
 
-`Gunicorn` runs `python -m gunicorn dashboard.app:server --preload` in its own process
+`Gunicorn` runs `python -m gunicorn -c python:dashboard.gunicorn_conf dashboard.app:server`
+(preloaded, access log on stdout, no control socket) in its own process
 group on a free 127.0.0.1 port, with its own SQLite file (or a given database URL) and
 file-system cache, and always
 ends that whole group (master, workers and any import child) when stopped. Process
@@ -19,7 +20,9 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -66,14 +69,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _control_socket_flags() -> list[str]:
-    # gunicorn >= 24 opens a control socket in ~/.gunicorn; two servers (tests, bench, a
-    # developer's `make serve-prod`) would fight over it, and none of them needs it.
-    from gunicorn.config import make_settings
-
-    return ["--no-control-socket"] if "control_socket_disable" in make_settings() else []
-
-
 class Gunicorn:
     def __init__(
         self,
@@ -103,6 +98,8 @@ class Gunicorn:
                 "DASHBOARD_CACHE_DIR": str(self.workdir / "cache"),
                 "DASHBOARD_ADMIN_SECRET": ADMIN_SECRET,
                 "DASHBOARD_SECRET_KEY": SECRET_KEY,
+                # Tests only: which worker answered (from_every_worker, the load test).
+                "DASHBOARD_WORKER_ID_HEADER": "1",
                 "PYTHONUNBUFFERED": "1",
             }
         )
@@ -112,19 +109,18 @@ class Gunicorn:
     def start(self, boot_seconds: float = 90) -> Gunicorn:
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
+        # The Procfile's settings (timeout, preload, access log, no control socket).
         command = [
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            "python:dashboard.gunicorn_conf",
             "dashboard.app:server",
             "--workers",
             str(self.workers),
             "--bind",
             f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "--preload",
-            *_control_socket_flags(),
         ]
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
@@ -243,23 +239,78 @@ class Gunicorn:
         return seen
 
 
+@dataclass
+class RawResponse:
+    status: int
+    headers: dict[str, list[str]]  # lower-case names
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        values = self.headers.get(name.lower())
+        return values[0] if values else None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+def raw_request(
+    base_url: str, target: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> RawResponse:
+    """Send `target` exactly as written (no client normalises `..`, `//` or `%2F`) over a
+    plain socket, and read the whole answer."""
+    parts = urlsplit(base_url)
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {parts.netloc}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    with socket.create_connection((parts.hostname, parts.port), timeout=REQUEST_TIMEOUT) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers: dict[str, list[str]] = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    if "chunked" in (headers.get("transfer-encoding") or [""])[0]:
+        body = _unchunk(body)
+    return RawResponse(int(status_line.split()[1]), headers, body)
+
+
+def _unchunk(body: bytes) -> bytes:
+    out = b""
+    while body:
+        size_line, _, rest = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out += rest[:size]
+        body = rest[size + 2 :]
+    return out
+
+
 class Admin:
     """A logged-in admin: a requests session with the session cookie and the CSRF token."""
 
     def __init__(self, server: Gunicorn):
         self.server = server
         self.session = requests.Session()
-        form = self.session.get(server.base_url + "/logg-inn", timeout=REQUEST_TIMEOUT)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-        assert token, f"no CSRF token in the login form: {form.status_code} {form.text[:300]!r}"
-        self.csrf = token.group(1)
         response = self.session.post(
             server.base_url + "/logg-inn",
-            data={"secret": ADMIN_SECRET, "csrf_token": self.csrf, "neste": "/import"},
+            data={"secret": ADMIN_SECRET, "csrf_token": self._form_token(), "neste": "/import"},
             allow_redirects=False,
             timeout=REQUEST_TIMEOUT,
         )
         assert response.status_code == 302, response.text[:300]
+        # A login starts a new session: tokens from before it are worthless.
+        self.csrf = self._form_token()
+
+    def _form_token(self) -> str:
+        form = self.session.get(self.server.base_url + "/logg-inn", timeout=REQUEST_TIMEOUT)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token, f"no CSRF token in the login form: {form.status_code} {form.text[:300]!r}"
+        return token.group(1)
 
     def __enter__(self) -> Admin:
         return self

@@ -202,7 +202,7 @@ def test_brw013_zone_page_prints_without_controls_and_with_tables(ui):
     # What the "Skriv ut" button does before it opens the print dialog.
     page.evaluate("document.documentElement.classList.add('printing')")
     page.wait_for_function(
-        "document.querySelector('#zone-projects-graph .main-svg').clientWidth <= 700"
+        "() => document.querySelector('#zone-projects-graph .main-svg').clientWidth <= 700"
     )
     page.emulate_media(media="print")
     assert not page.locator("nav").is_visible()
