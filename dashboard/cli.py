@@ -2,6 +2,10 @@
 
 Exit codes: 0 when every file was imported or unchanged, 1 when any file was rejected,
 2 for a usage error (argparse's own convention).
+
+`import` runs each file in a child process with the same limits as the web (memory, CPU
+time; store/isolated.py), so a hostile file ends in a refusal and a history row, never in a
+crashed command. The child is this same command with `--child TICKET`.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
     p.add_argument("--lang", choices=["nb", "en"], default="nb")
     p.add_argument("--source", choices=["cli", "web"], default="cli", help=argparse.SUPPRESS)
+    # The import child (store/isolated.py): one file, in this process, batch stamped TICKET.
+    p.add_argument("--child", metavar="TICKET", help=argparse.SUPPRESS)
+    p.add_argument("--limits", help=argparse.SUPPRESS)  # memory bytes,CPU seconds,parent pid
 
     p = sub.add_parser("indicators", help="print the indicator table")
     _add_db(p)
@@ -57,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("undo", help="undo the latest import still in effect")
     _add_db(p)
+    p.add_argument(
+        "--batch",
+        type=int,
+        metavar="N",
+        help="undo import number N (from `history`), only while it is the latest in effect",
+    )
+    p.add_argument("--lang", choices=["nb", "en"], default="nb")
     return parser
 
 
@@ -76,22 +90,29 @@ def _store(args, load_sample: bool = False):
 
 
 def cmd_import(args) -> int:
-    from .store.repository import import_paths
+    from .store.isolated import child_main, enter_child, run_import
 
+    if args.child:
+        if len(args.files) != 1:
+            print("--child takes exactly one file", file=sys.stderr)
+            return 2
+        if args.limits:
+            enter_child(args.limits)
+        return child_main(args.files[0], args.child, args.source, _settings(args))
     store = _store(args)
-    summary = import_paths(store, args.files, source=args.source)
+    reports = [run_import(path, store, source=args.source) for path in args.files]
     if args.json:
         print(
             json.dumps(
-                [r.to_dict(args.lang) for r in summary.reports],
+                [r.to_dict(args.lang) for r in reports],
                 ensure_ascii=False,
                 indent=2,
                 default=str,
             )
         )
     else:
-        print("\n\n".join(r.text(args.lang) for r in summary.reports))
-    return summary.exit_code
+        print("\n\n".join(r.text(args.lang) for r in reports))
+    return 0 if all(r.ok for r in reports) else 1
 
 
 def cmd_indicators(args) -> int:
@@ -143,14 +164,30 @@ def cmd_history(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    undone = _store(args).undo_latest()
-    if undone is None:
-        print("Ingen import å angre.")
+    from .ingest.messages import count_of, render
+    from .store.repository import UndoRefused
+
+    store = _store(args)
+    try:
+        undone = store.undo(args.batch) if args.batch is not None else store.undo_latest()
+    except UndoRefused as refused:
+        print(refused.message(args.lang), file=sys.stderr)
         return 1
-    print(
-        f"Angret import {undone['batch_id']} ({undone['file']}): {undone['removed']} rader "
-        f"fjernet, {undone['restored']} rader tilbakeført."
-    )
+    if undone is None:
+        print(render("undo_nothing", args.lang, {}))
+        return 1
+    removed = count_of(undone["removed"], "row", args.lang)
+    restored = count_of(undone["restored"], "row", args.lang)
+    if args.lang == "en":
+        print(
+            f"Undid import no. {undone['batch_id']} ({undone['file']}): {removed} removed, "
+            f"{restored} restored."
+        )
+    else:
+        print(
+            f"Angret import nr. {undone['batch_id']} ({undone['file']}): {removed} fjernet, "
+            f"{restored} tilbakeført."
+        )
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -56,7 +57,20 @@ class Settings:
     max_uncompressed_bytes: int = field(
         default_factory=lambda: _env_int("MAX_UNCOMPRESSED_MB", 300) * MIB
     )
-    max_rows_per_sheet: int = field(default_factory=lambda: _env_int("MAX_ROWS_PER_SHEET", 250_000))
+    # Room for 400 zones x 10 years of weekly council meetings (208 000 rows).
+    max_rows_per_sheet: int = field(default_factory=lambda: _env_int("MAX_ROWS_PER_SHEET", 220_000))
+    # Cells per workbook, each sheet counted as its rectangle from A1 to its last cell (the
+    # reader holds that whole rectangle): checked before a sheet is read. It bounds the time
+    # an import takes, so the largest file allowed imports well within the web's time budget
+    # (README "Importing data", measured with bench/ingest.py).
+    max_cells: int = field(default_factory=lambda: _env_int("MAX_CELLS", 2_400_000))
+    # Years (and dates) a value may have: within the contract's 2000-2100. The default stops
+    # at next year, so a typo such as 2099 or 9999 can never become "the latest year".
+    year_min: int = field(default_factory=lambda: _env_int("YEAR_MIN", 2000))
+    year_max: int = field(default_factory=lambda: _env_int("YEAR_MAX", date.today().year + 1))
+    # The import child's limits (web and command line): address space and CPU seconds.
+    import_memory_mb: int = field(default_factory=lambda: _env_int("IMPORT_MEMORY_MB", 2048))
+    import_cpu_seconds: int = field(default_factory=lambda: _env_int("IMPORT_CPU_SECONDS", 120))
     # Load the bundled sample workbooks when the store is empty (the README's promise).
     load_sample_when_empty: bool = field(default_factory=lambda: _env_bool("LOAD_SAMPLE", True))
     # Cache shared by gunicorn workers: "FileSystemCache" on one machine, "RedisCache" beyond.
@@ -71,7 +85,9 @@ class Settings:
     viewer_secret: str = field(default_factory=lambda: _env("VIEWER_SECRET", ""))
     secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
     max_upload_bytes: int = field(default_factory=lambda: _env_int("MAX_UPLOAD_MB", 20) * MIB)
-    import_timeout_seconds: int = field(default_factory=lambda: _env_int("IMPORT_TIMEOUT", 20))
+    # Seconds one web upload may take, all its files together; below gunicorn's worker
+    # timeout (60 s in `make serve-prod`), so the answer always comes from a live worker.
+    import_timeout_seconds: int = field(default_factory=lambda: _env_int("IMPORT_TIMEOUT", 40))
     default_language: str = field(default_factory=lambda: _env("LANGUAGE", "nb"))
     # Sessions, login and headers (README "Security").
     # A login ends on the server after this long, whatever the browser keeps.
@@ -94,6 +110,13 @@ class Settings:
     frame_ancestors: str = field(default_factory=lambda: _env("FRAME_ANCESTORS", "'none'"))
     # Tests only: an X-Served-By header with the worker's pid, so a test sees which answered.
     worker_id_header: bool = field(default_factory=lambda: _env_bool("WORKER_ID_HEADER", False))
+
+    def __post_init__(self) -> None:
+        if not 2000 <= self.year_min <= self.year_max <= 2100:
+            raise ValueError(
+                "DASHBOARD_YEAR_MIN and DASHBOARD_YEAR_MAX must lie within 2000-2100 (the data "
+                f"contract), the first not after the second; got {self.year_min}-{self.year_max}"
+            )
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)

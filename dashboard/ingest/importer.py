@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
 from ..settings import Settings
 from . import spec as S
 from . import values as v
+from .messages import number
 from .report import ERROR, SKIPPED, WARNING, ImportReport, Problem, SheetReport
 from .text import display_cell, norm
 from .values import CellProblem, is_blank, split_list
@@ -61,19 +63,25 @@ def parse_bytes(
     parsed = ParsedFile(report)
     try:
         book = read_workbook(
-            data, filename, settings.max_uncompressed_bytes, settings.max_rows_per_sheet
+            data,
+            filename,
+            settings.max_uncompressed_bytes,
+            settings.max_rows_per_sheet,
+            settings.max_cells,
         )
     except WorkbookRejected as exc:
-        report.problems.append(Problem(ERROR, exc.code, filename, params=exc.params))
+        report.add(Problem(ERROR, exc.code, filename, exc.sheet, params=exc.params))
         return parsed
     if book.has_macros:
-        report.problems.append(Problem(WARNING, "macros_ignored", filename))
+        report.add(Problem(WARNING, "macros_ignored", filename))
 
     seen_keys: dict[str, dict[tuple, tuple[str, int]]] = {}
+    lookalikes: list[str] = []
     for sheet in book.sheets:
         reader = _SheetReader(sheet, filename, registry, settings, report)
         spec = reader.resolve_kind()
         if spec is None:
+            lookalikes += reader.lookalike_hints
             continue
         rows = reader.read(spec)
         table_rows = parsed.tables.setdefault(spec.table, [])
@@ -85,7 +93,7 @@ def parse_bytes(
             key = key_of(row)
             first = keys.get(key)
             if first is not None:
-                report.problems.append(
+                report.add(
                     Problem(
                         ERROR,
                         "duplicate_key",
@@ -110,8 +118,8 @@ def parse_bytes(
             replace.add(row["replace_key"])
             table_rows.append(row)
 
-    if not any(s.kind for s in report.sheets) and not report.errors:
-        report.problems.append(
+    if not any(s.kind for s in report.sheets) and not report.error_count:
+        report.add(
             Problem(
                 ERROR,
                 "no_sheet_recognised",
@@ -119,10 +127,13 @@ def parse_bytes(
                 params={
                     "sheets": ", ".join(f"«{s.name}»" for s in book.sheets) or "–",
                     "expected": ", ".join(dict.fromkeys(s.title_nb for s in S.SPECS if not s.melt)),
+                    "hint": {
+                        lang: "".join(hint[lang] for hint in lookalikes) for lang in ("nb", "en")
+                    },
                 },
             )
         )
-    if report.errors:
+    if report.error_count:
         parsed.tables, parsed.keys = {}, {}
     return parsed
 
@@ -131,24 +142,78 @@ def _is_space(cell) -> bool:
     return cell.__class__ is str and cell.isspace()
 
 
-def _expected(col: S.Col) -> tuple[str, str]:
-    nb, en = col.kind.expected_nb, col.kind.expected_en
-    if col.min is not None or col.max is not None:
-        low = "" if col.min is None else _fmt(col.min)
-        high = "" if col.max is None else _fmt(col.max)
-        if col.min is not None and col.max is not None:
-            nb, en = f"{nb}, fra {low} til {high}", f"{en}, from {low} to {high}"
-        elif col.min_exclusive:
-            nb, en = f"{nb}, større enn {low}", f"{en}, greater than {low}"
+@dataclass(frozen=True)
+class Bounds:
+    """The values a column accepts: its kind's limits, the column's own and the settings'
+    window for years and dates. None means no bound on that side."""
+
+    low: object = None
+    high: object = None
+    low_exclusive: bool = False
+
+    def breaks(self, value) -> bool:
+        if self.low is not None and (value <= self.low if self.low_exclusive else value < self.low):
+            return True
+        return self.high is not None and value > self.high
+
+
+def column_bounds(col: S.Col, settings: Settings) -> Bounds:
+    low = high = None
+    if col.kind is v.YEAR:
+        low, high = settings.year_min, min(2100, settings.year_max + col.years_ahead)
+    elif col.kind is v.DATE:
+        low, high = date(settings.year_min, 1, 1), date(settings.year_max, 12, 31)
+    elif col.kind.limits:
+        low, high = col.kind.limits
+    if col.min is not None:
+        low = col.min if low is None else max(low, col.min)
+    if col.max is not None:
+        high = col.max if high is None else min(high, col.max)
+    return Bounds(low, high, col.min_exclusive and low == col.min)
+
+
+def _shown(value, lang: str) -> str:
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if float(value).is_integer():
+        text = number(abs(int(value)), lang)
+    else:
+        text = str(abs(value)) if lang == "en" else str(abs(value)).replace(".", ",")
+    return ("-" if lang == "en" else "\u2212") + text if value < 0 else text
+
+
+def _range(bounds: Bounds, lang: str) -> str:
+    low = None if bounds.low is None else _shown(bounds.low, lang)
+    high = None if bounds.high is None else _shown(bounds.high, lang)
+    en = lang == "en"
+    if low is not None and high is not None:
+        if bounds.low_exclusive:
+            return f"above {low} and at most {high}" if en else f"over {low} og høyst {high}"
+        return f"from {low} to {high}" if en else f"fra {low} til {high}"
+    if low is not None:
+        if bounds.low_exclusive:
+            return f"greater than {low}" if en else f"større enn {low}"
+        return f"{low} or more" if en else f"{low} eller mer"
+    if high is not None:
+        return f"at most {high}" if en else f"høyst {high}"
+    return ""
+
+
+def _expected(col: S.Col, bounds: Bounds) -> tuple[str, str]:
+    texts = []
+    for lang, template in (("nb", col.kind.expected_nb), ("en", col.kind.expected_en)):
+        if "{" in template:
+            text = template.format(low=bounds.low, high=bounds.high, range=_range(bounds, lang))
+            text = text.replace("  ", " ").replace(" ,", ",")
+        elif bounds.low is not None or bounds.high is not None:
+            text = f"{template}, {_range(bounds, lang)}"
         else:
-            nb, en = f"{nb}, {low} eller mer", f"{en}, {low} or more"
+            text = template
+        texts.append(text)
+    nb, en = texts
     if col.required:
         nb, en = f"{nb} (påkrevd)", f"{en} (required)"
     return nb, en
-
-
-def _fmt(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number).replace(".", ",")
 
 
 class _SheetReader:
@@ -164,19 +229,28 @@ class _SheetReader:
         self.data_start = 0
         self.mapping: dict[str, int] = {}
         self.header_text: dict[str, str] = {}
+        self.bounds: dict[str, Bounds] = {}
+        self.skipped_rows = 0
+        # For a sheet that is not read: "its headers fit «Økonomi»", in both languages.
+        self.lookalike_hints: list[dict[str, str]] = []
 
-    def problem(self, level, code, row0=None, col0=None, **kw) -> Problem:
-        p = Problem(
-            level,
-            code,
-            self.file,
-            self.sheet.name,
-            None if row0 is None else row0 + 1,
-            cell=None if row0 is None or col0 is None else cell_ref(row0, col0),
-            **kw,
+    def problem(self, level, code, row0=None, col0=None, **kw) -> None:
+        if level == SKIPPED and row0 is not None:
+            self.skipped_rows += 1
+        if self.report.full(level):
+            self.report.count_only(level)  # counted, not kept: no need to build it
+            return
+        self.report.add(
+            Problem(
+                level,
+                code,
+                self.file,
+                self.sheet.name,
+                None if row0 is None else row0 + 1,
+                cell=None if row0 is None or col0 is None else cell_ref(row0, col0),
+                **kw,
+            )
         )
-        self.report.problems.append(p)
-        return p
 
     # ------------------------------------------------------------ which kind of sheet
 
@@ -222,17 +296,17 @@ class _SheetReader:
                 return r
         return None
 
+    def _lookalikes(self, excluding: tuple[S.SheetSpec, ...] = ()) -> list[str]:
+        """The sheet names whose headers this sheet's header row fits."""
+        found = [
+            spec
+            for spec in S.SPECS
+            if spec not in excluding and self._find_header(spec) is not None
+        ]
+        found = [spec for spec in found if spec.table not in {s.table for s in excluding}]
+        return list(dict.fromkeys(spec.sheet_names[0] for spec in found))
+
     def resolve_kind(self) -> S.SheetSpec | None:
-        if self.sheet.too_many_rows:
-            self.problem(
-                ERROR,
-                "too_many_rows",
-                params={
-                    "rows": self.sheet.too_many_rows,
-                    "limit": self.settings.max_rows_per_sheet,
-                },
-            )
-            return None
         name = norm(self.sheet.name)
         candidates = _SPECS_BY_SHEET_NAME.get(name)
         if candidates:
@@ -240,7 +314,10 @@ class _SheetReader:
                 row = self._find_header(spec)
                 if row is not None:
                     return self._accept(spec, row)
-            self._report_missing_header(candidates[0])
+            # Known by its name, so it is listed as that kind; the one message says what is
+            # missing and, when its headers fit another kind, that the name may be wrong.
+            self.sheet_report.title = candidates[0].title_nb
+            self._report_missing_header(candidates[0], self._lookalikes(tuple(candidates)))
             return None
         if _GENERIC_NAME.match(name):
             fits = []
@@ -258,10 +335,26 @@ class _SheetReader:
                     params={"kinds": ", ".join(dict.fromkeys(s.title_nb for s, _ in fits))},
                 )
                 return None
-        self.problem(SKIPPED, "sheet_skipped")
+        names = self._lookalikes()
+        hint = {"nb": "", "en": ""}
+        if names:
+            quoted_nb = " eller ".join(f"«{n}»" for n in names)
+            quoted_en = " or ".join(f"'{n}'" for n in names)
+            hint = {
+                "nb": f" Overskriftene passer til {quoted_nb}: gi arket det navnet, så blir det "
+                "lest.",
+                "en": f" Its headers fit {quoted_en}: give the sheet that name and it is read.",
+            }
+            self.lookalike_hints.append(
+                {
+                    "nb": f" Arket «{self.sheet.name}» har overskriftene til {quoted_nb}.",
+                    "en": f" The sheet '{self.sheet.name}' has the headers of {quoted_en}.",
+                }
+            )
+        self.problem(SKIPPED, "sheet_skipped", params={"hint": hint})
         return None
 
-    def _report_missing_header(self, spec: S.SheetSpec) -> None:
+    def _report_missing_header(self, spec: S.SheetSpec, lookalikes: list[str]) -> None:
         best: set[str] = set()
         for header in self._header_rows():
             found = set(self._match(spec, header)[0])
@@ -270,10 +363,24 @@ class _SheetReader:
         missing = [c.header for c in spec.required if c.field not in best]
         if spec.require_any and not any(f in best for f in spec.require_any):
             missing.append(" / ".join(spec.column(f).header for f in spec.require_any))
+        hint = {"nb": "", "en": ""}
+        if lookalikes:
+            hint = {
+                "nb": " Overskriftene passer til "
+                + " eller ".join(f"«{n}»" for n in lookalikes)
+                + ": har arket fått feil navn?",
+                "en": " The headers fit "
+                + " or ".join(f"'{n}'" for n in lookalikes)
+                + ": is the sheet misnamed?",
+            }
         self.problem(
             ERROR,
             "header_not_found",
-            params={"rows": S.HEADER_SEARCH_ROWS, "missing": ", ".join(f"«{m}»" for m in missing)},
+            params={
+                "rows": S.HEADER_SEARCH_ROWS,
+                "missing": ", ".join(f"«{m}»" for m in missing),
+                "hint": hint,
+            },
         )
 
     def _accept(self, spec: S.SheetSpec, header_row: int) -> S.SheetSpec:
@@ -405,15 +512,14 @@ class _SheetReader:
                 self.problem(SKIPPED, "skipped_footnote", r, value=filled[0].strip()[:120])
                 continue
             data_idx.append(r)
-        self.sheet_report.skipped = sum(
-            1 for p in self.report.problems if p.sheet == self.sheet.name and p.level == SKIPPED
-        )
+        self.sheet_report.skipped = self.skipped_rows
         return data_idx
 
     def _parse_column(
         self, col: S.Col, idx: int, raws: tuple, data_idx: list[int], bad_rows: set[int]
     ) -> list:
         parse = self._parser_for(col)
+        bounds = self.bounds[col.field] = column_bounds(col, self.settings)
         failed = False
         types = set(map(type, raws))
         if col.kind is v.TEXT and types <= {str}:
@@ -429,13 +535,13 @@ class _SheetReader:
             keyed = [(raw.__class__, raw) for raw in raws]
             cache = dict.fromkeys(keyed)
             for key in cache:
-                result = cache[key] = self._parse_one(col, parse, key[1])
+                result = cache[key] = self._parse_one(col, parse, key[1], bounds)
                 failed = failed or isinstance(result, CellProblem)
             values = list(map(cache.__getitem__, keyed))
         else:
             cache = dict.fromkeys(raws)
             for raw in cache:
-                result = cache[raw] = self._parse_one(col, parse, raw)
+                result = cache[raw] = self._parse_one(col, parse, raw, bounds)
                 failed = failed or isinstance(result, CellProblem)
             values = list(map(cache.__getitem__, raws))
         header = self.header_text.get(col.field, col.header)
@@ -461,20 +567,17 @@ class _SheetReader:
                     values[n] = None
         return values
 
-    def _parse_one(self, col: S.Col, parse, raw):
+    def _parse_one(self, col: S.Col, parse, raw, bounds: Bounds):
         if is_blank(raw):
             return CellProblem("missing") if col.required else col.kind.blank
         try:
             value = parse(raw)
         except CellProblem as problem:
             return problem
-        number = value[0] if isinstance(value, tuple) else value
-        if isinstance(number, int | float) and not isinstance(number, bool):
-            low_bad = col.min is not None and (
-                number <= col.min if col.min_exclusive else number < col.min
-            )
-            if low_bad or (col.max is not None and number > col.max):
-                return CellProblem("out_of_range")
+        checked = value[0] if isinstance(value, tuple) else value
+        numeric = isinstance(checked, int | float | date) and not isinstance(checked, bool)
+        if numeric and bounds.breaks(checked):
+            return CellProblem("out_of_range")
         return value
 
     def _parser_for(self, col: S.Col):
@@ -514,7 +617,10 @@ class _SheetReader:
         )
 
     def _cell_problem(self, col, r, c, header, value, problem: CellProblem) -> None:
-        nb, en = _expected(col)
+        if self.report.full(ERROR):
+            self.report.count_only(ERROR)
+            return
+        nb, en = _expected(col, self.bounds.get(col.field) or column_bounds(col, self.settings))
         if col.kind in (S.ZONE, S.ZONE_LIST):
             known = ", ".join(z.name for z in self.registry.zones)
             nb, en = f"{nb}: {known}", f"{en}: {known}"

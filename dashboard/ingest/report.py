@@ -1,12 +1,26 @@
-"""What an import found: every problem with its place, and what each sheet gave."""
+"""What an import found: every problem with its place, and what each sheet gave.
+
+Every problem is counted; the first KEPT_PROBLEMS of each level are kept with their place.
+A file with more errors than that has a fault in a whole column or in the layout, which the
+first ones show, and keeping millions of them would cost the import its memory and the
+error list its size. The counts stay exact.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .messages import render
+from .messages import count_of, number, render
 
 ERROR, WARNING, SKIPPED = "error", "warning", "skipped"
+LEVELS = (ERROR, WARNING, SKIPPED)
+# Problems kept per level and file (the rest are only counted); module level, so a test
+# can make it small.
+KEPT_PROBLEMS = 10_000
+# Outcomes of one file. `imported`, `rejected`, `timeout` and `crashed` are stored as a batch
+# in the import history; `unchanged` (same content already in effect) and `not_attempted`
+# (the upload's time ran out before this file's turn) store nothing.
+OUTCOMES = ("imported", "unchanged", "rejected", "timeout", "crashed", "not_attempted")
 
 
 @dataclass
@@ -84,20 +98,36 @@ class SheetReport:
 class ImportReport:
     file: str
     sha256: str = ""
-    outcome: str = "rejected"  # imported | unchanged | rejected
+    outcome: str = "rejected"  # one of OUTCOMES
     batch_id: int | None = None
     previous_batch_id: int | None = None
     imported_at: str | None = None
     sheets: list[SheetReport] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     replaced: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
 
     @classmethod
-    def refused(cls, file: str, code: str, sha256: str = "", **params) -> ImportReport:
+    def refused(
+        cls, file: str, code: str, sha256: str = "", outcome: str = "rejected", **params
+    ) -> ImportReport:
         """A report for a file refused as a whole, with one file-level problem."""
-        report = cls(file=file, sha256=sha256)
-        report.problems.append(Problem(ERROR, code, file, params=params))
+        report = cls(file=file, sha256=sha256, outcome=outcome)
+        report.add(Problem(ERROR, code, file, params=params))
         return report
+
+    def add(self, problem: Problem) -> None:
+        """Count a problem, and keep it while fewer than KEPT_PROBLEMS of its level are."""
+        count = self.counts[problem.level] = self.counts.get(problem.level, 0) + 1
+        if count <= KEPT_PROBLEMS:
+            self.problems.append(problem)
+
+    def full(self, level: str) -> bool:
+        """True when a new problem of `level` would only be counted (callers skip building it)."""
+        return self.counts.get(level, 0) >= KEPT_PROBLEMS
+
+    def count_only(self, level: str) -> None:
+        self.counts[level] = self.counts.get(level, 0) + 1
 
     @property
     def errors(self) -> list[Problem]:
@@ -112,10 +142,24 @@ class ImportReport:
         return [p for p in self.problems if p.level == SKIPPED]
 
     @property
+    def error_count(self) -> int:
+        return self.counts.get(ERROR, 0)
+
+    @property
     def ok(self) -> bool:
         return self.outcome in {"imported", "unchanged"}
 
-    def to_dict(self, lang: str = "nb", messages: bool = True) -> dict:
+    @property
+    def rows(self) -> int:
+        return sum(sheet.rows for sheet in self.sheets)
+
+    def to_dict(self, lang: str = "nb", messages: bool = True, limit: int | None = None) -> dict:
+        """The report as plain data; `limit` keeps only the first problems of each level
+        (the counts stay whole), for reports that travel between processes."""
+
+        def first(items):
+            return items if limit is None else items[:limit]
+
         return {
             "file": self.file,
             "sha256": self.sha256,
@@ -125,10 +169,18 @@ class ImportReport:
             "imported_at": self.imported_at,
             "sheets": [asdict(s) for s in self.sheets],
             "replaced": self.replaced,
-            "errors": [p.to_dict(lang, messages) for p in self.errors],
-            "warnings": [p.to_dict(lang, messages) for p in self.warnings],
-            "skipped": [p.to_dict(lang, messages) for p in self.skipped],
+            "counts": dict(self.counts),
+            "errors": [p.to_dict(lang, messages) for p in first(self.errors)],
+            "warnings": [p.to_dict(lang, messages) for p in first(self.warnings)],
+            "skipped": [p.to_dict(lang, messages) for p in first(self.skipped)],
         }
+
+    def summary(self) -> dict:
+        """Everything but the problems themselves (which the store keeps as rows)."""
+        data = self.to_dict(messages=False, limit=0)
+        for level in ("errors", "warnings", "skipped"):
+            data.pop(level)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> ImportReport:
@@ -144,6 +196,10 @@ class ImportReport:
         report.sheets = [SheetReport(**s) for s in data.get("sheets", [])]
         for key in ("errors", "warnings", "skipped"):
             report.problems += [Problem.from_dict(p) for p in data.get(key, [])]
+        counts = data.get("counts") or {}
+        for level in LEVELS:
+            kept = sum(1 for p in report.problems if p.level == level)
+            report.counts[level] = max(int(counts.get(level, 0)), kept)
         return report
 
     def text(self, lang: str = "nb") -> str:
@@ -155,30 +211,46 @@ class ImportReport:
                 "unchanged: the same file is already imported",
             ),
             "rejected": ("avvist: ingenting er lagret", "rejected: nothing was stored"),
+            "timeout": ("tidsavbrutt: ingenting er lagret", "timed out: nothing was stored"),
+            "crashed": (
+                "stoppet uventet: ingenting er lagret",
+                "stopped unexpectedly: nothing was stored",
+            ),
+            "not_attempted": ("ikke forsøkt", "not attempted"),
         }[self.outcome][1 if en else 0]
         lines = [f"{self.file}: {outcome}"]
         skipped_word = "skipped" if en else "hoppet over"
         for sheet in self.sheets:
             if not sheet.kind:
-                lines.append(f"  {sheet.name}: {skipped_word}")
+                lines.append(f"  {sheet.name}: {sheet.title or skipped_word}")
                 continue
-            parts = [f"{sheet.rows} {'rows' if en else 'rader'}"]
+            parts = [count_of(sheet.rows, "row", lang)]
             if sheet.skipped:
-                parts[0] += f" ({sheet.skipped} {skipped_word})"
+                parts[0] += f" ({count_of(sheet.skipped, 'row', lang)} {skipped_word})"
             if sheet.years:
                 parts.append(_span(sheet.years))
             if sheet.zones:
-                parts.append(f"{len(sheet.zones)} {'zones' if en else 'enheter'}")
+                parts.append(count_of(len(sheet.zones), "zone", lang))
             lines.append(f"  {sheet.name} → {sheet.title}: {', '.join(parts)}")
-        for title, items in (
-            ("Errors" if en else "Feil", self.errors),
-            ("Warnings" if en else "Advarsler", self.warnings),
-            ("Skipped" if en else "Hoppet over", self.skipped),
+        for level, title, items in (
+            (ERROR, "Errors" if en else "Feil", self.errors),
+            (WARNING, "Warnings" if en else "Advarsler", self.warnings),
+            (SKIPPED, "Skipped" if en else "Hoppet over", self.skipped),
         ):
-            if items:
-                lines.append(f"  {title} ({len(items)}):")
+            total = self.counts.get(level, 0)
+            if total:
+                lines.append(f"  {title} ({total}):")
                 lines += [f"    - {p.text(lang)}" for p in items]
+                if total > len(items):
+                    lines.append("    " + more_text(total - len(items), lang))
         return "\n".join(lines)
+
+
+def more_text(n: int, lang: str) -> str:
+    kept = number(KEPT_PROBLEMS, lang)
+    if lang == "en":
+        return f"… and {number(n, lang)} more (only the first {kept} of each kind are kept)."
+    return f"… og {number(n, lang)} til (bare de første {kept} av hvert slag tas vare på)."
 
 
 def _span(years: list[int]) -> str:

@@ -87,6 +87,8 @@ TOTAL_LABELS = (
 # recognised by its header row instead of its name.
 GENERIC_SHEET_NAMES = ("Ark", "Sheet", "Blad", "Data", "Tabell", "Table")
 HEADER_SEARCH_ROWS = 15
+# A project may be planned to end this many years after the last year allowed for data.
+PLANNED_YEARS_AHEAD = 10
 
 
 # ---------------------------------------------------------------- special kinds
@@ -173,6 +175,8 @@ class Col:
     min: float | None = None
     max: float | None = None
     min_exclusive: bool = False
+    # Years past the settings' window a year column may reach (a planned end year).
+    years_ahead: int = 0
     # A kind whose parser returns a tuple stores it in several fields.
     fields: tuple[str, ...] = ()
     sql: str = ""
@@ -398,14 +402,9 @@ SPECS: tuple[SheetSpec, ...] = (
         columns=(
             YEAR_COL,
             ZONE_COL,
-            Col(
-                "budget",
-                "Budsjett",
-                ("Revidert budsjett", "Budget"),
-                v.AMOUNT,
-                min=0,
-                min_exclusive=True,
-            ),
+            # At least 1 krone: the result percentage divides by the budget, so a budget of
+            # 1e-300 would make it infinite.
+            Col("budget", "Budsjett", ("Revidert budsjett", "Budget"), v.AMOUNT, min=1),
             Col("actual", "Regnskap", ("Forbruk", "Actual"), v.AMOUNT, min=0),
             Col(
                 "wage_costs",
@@ -480,7 +479,14 @@ SPECS: tuple[SheetSpec, ...] = (
             Col("name", "Prosjekt", ("Prosjektnavn", "Navn", "Project")),
             Col("zones", "Enhet", ("Enheter", "Sone", "Hjemmetjeneste", "Zone", "Unit"), ZONE_LIST),
             Col("start_year", "Startår", ("Start", "Start year"), v.YEAR),
-            Col("end_year", "Sluttår", ("Slutt", "End year"), v.YEAR, required=False),
+            Col(
+                "end_year",
+                "Sluttår",
+                ("Slutt", "End year"),
+                v.YEAR,
+                required=False,
+                years_ahead=PLANNED_YEARS_AHEAD,
+            ),
             Col("status", "Status", (), v.one_of("status", STATUSES)),
             Col(
                 "ladder",

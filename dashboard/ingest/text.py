@@ -44,6 +44,8 @@ def display_cell(value: object) -> str:
     """A raw cell value as a person would type it, for error messages."""
     if value is None:
         return ""
+    if isinstance(value, float) and (abs(value) >= 1e15 or 0 < abs(value) < 1e-6):
+        return f"{value:G}"  # 1E+28 and 1E-300, as Excel shows them, not 28 digits
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -29,15 +29,27 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+# Plausible ranges (contract §3, issue 7): a value outside them is a typo or a hostile file,
+# and would break the pages later (currency formatting fails near 1e28; a budget of 1e-300
+# makes the result percentage infinite). Years and dates have a window set by settings.
+MAX_AMOUNT = 100_000_000_000  # kroner: 100 milliarder, far above any unit's budget
+MAX_NUMBER = 1_000_000_000  # scores, indicator values and targets
+MAX_COUNT = 1_000_000  # answers, representatives, inputs, experiments
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
     parse: Callable[[object], object]
+    # What is expected, in each language. `{range}` (or `{low}` and `{high}`) is filled in
+    # with the column's bounds: the kind's own limits, the column's and the settings' window.
     expected_nb: str
     expected_en: str
     # Value given to a blank cell in an optional column (yes/no: blank means no).
     blank: object = None
     extra: dict = field(default_factory=dict)
+    # (low, high) every value of this kind must lie within, whatever the column says.
+    limits: tuple[float, float] | None = None
 
     def expected(self, lang: str) -> str:
         return self.expected_en if lang == "en" else self.expected_nb
@@ -258,26 +270,38 @@ def _kind(name, parse, nb, en, **kw) -> Kind:
     return Kind(name=name, parse=parse, expected_nb=nb, expected_en=en, **kw)
 
 
-YEAR = _kind("year", parse_year, "et årstall 2000–2100, f.eks. 2019", "a year 2000-2100, e.g. 2019")
+YEAR = _kind(
+    "year", parse_year, "et årstall {low}–{high}, f.eks. 2019", "a year {low}-{high}, e.g. 2019"
+)
 DATE = _kind(
     "date",
     parse_date,
-    "en dato, f.eks. 12.03.2019 eller 2019-03-12",
-    "a date, e.g. 12.03.2019 or 2019-03-12",
+    "en dato {range}, f.eks. 12.03.2019 eller 2019-03-12",
+    "a date {range}, e.g. 12.03.2019 or 2019-03-12",
 )
-COUNT = _kind("count", parse_count, "et helt tall, 0 eller mer", "a whole number, 0 or more")
+COUNT = _kind(
+    "count", parse_count, "et helt tall {range}", "a whole number {range}", limits=(0, MAX_COUNT)
+)
 AMOUNT = _kind(
     "amount",
     parse_amount,
-    "et beløp i kroner, f.eks. 1 234 567 eller kr 1 234 567,50",
-    "an amount in NOK, e.g. 1 234 567 or kr 1 234 567,50",
+    "et beløp i kroner {range}, f.eks. 1 234 567 eller kr 1 234 567,50",
+    "an amount in NOK {range}, e.g. 1 234 567 or kr 1 234 567,50",
+    limits=(-MAX_AMOUNT, MAX_AMOUNT),
 )
-SCORE = _kind("score", parse_score, "et tall, f.eks. 4,7", "a number, e.g. 4,7")
+SCORE = _kind(
+    "score",
+    parse_score,
+    "et tall {range}, f.eks. 4,7",
+    "a number {range}, e.g. 4,7",
+    limits=(-MAX_NUMBER, MAX_NUMBER),
+)
 PERCENT_OR_SCORE = _kind(
     "percent",
     parse_percent_or_score,
-    "et tall eller en prosent, f.eks. 85 %, 85 eller 0,85",
-    "a number or a percentage, e.g. 85 %, 85 or 0,85",
+    "et tall eller en prosent {range}, f.eks. 85 %, 85 eller 0,85",
+    "a number or a percentage {range}, e.g. 85 %, 85 or 0,85",
+    limits=(-MAX_NUMBER, MAX_NUMBER),
 )
 YESNO = _kind(
     "yesno",

@@ -1,8 +1,12 @@
 """Importer data (`/import`): upload exports, see what each gave, the history, and undo.
 
-Uploading and undoing need the admin login and a valid CSRF token (Flask-WTF's, sent as a
-State value, since Dash's callbacks post JSON). Each file goes through the command line's
-importer in a child process with a time limit (web/imports.py).
+Uploading, undoing and downloading an error list need the admin login; the first two also a
+valid CSRF token (Flask-WTF's, sent as a State value, since Dash's callbacks post JSON). Each
+file goes through the command line's importer in a limited child process, all files of one
+drop within one time budget (web/imports.py); what each report shows is read back from the
+store. Nothing the browser sends back is trusted: the error list is built from the store by
+batch id, and an undo names the batch it means and is refused unless that batch is still the
+latest import in effect.
 """
 
 from __future__ import annotations
@@ -12,27 +16,41 @@ import binascii
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from ..components import page_shell, view_id
 from ..data import get_dataset, get_store
 from ..i18n import STRINGS, fmt_date, fmt_number, lang_of, t
-from ..ingest.report import ImportReport
+from ..ingest.messages import count_of
+from ..ingest.report import KEPT_PROBLEMS, ImportReport
+from ..store.repository import UndoRefused
 from ..urls import make_view
 from ..web.auth import check_csrf, csrf_token, is_admin
-from ..web.imports import import_upload
+from ..web.imports import import_uploads
+from ..web.server import max_request_bytes
 
 PAGE = "import"
 UPLOAD = "imp-upload"
+GATE = "imp-upload-gate"  # what the size check in the browser lets through to the server
+LIMITS = "imp-limits"
 STATUS = "imp-status"
 RESULTS = "imp-results"
-REPORTS = "imp-reports"
 CSRF = "imp-csrf"
 HISTORY = "imp-history"
 UNDO = "imp-undo"
-ERRORS_BUTTON = "imp-errors-button"
+UNDO_BUTTON = "imp-undo-button"
+UNDO_BATCH = "imp-undo-batch"
+# Pattern-matching download buttons, {"type": …, "batch": id}: one under a file's report,
+# one in the history (two types, so a batch shown in both never gives two equal ids).
+ERRORS = "imp-errors"
+HISTORY_ERRORS = "imp-history-errors"
 ERRORS_DOWNLOAD = "imp-errors-download"
-SHOWN_ERRORS = 200  # per file on screen; the download has them all
+SHOWN_ERRORS = 200  # per file on screen; the error list has every kept one
+HISTORY_ROWS = 50  # the newest batches; the command line's `history` lists them all
+MAX_FILES = 20  # per drop: more is not a person dropping exports
+# Long texts wrap in the problem tables (the data tables keep numbers on one line).
+WRAP = {"whiteSpace": "normal", "minWidth": "14rem", "overflowWrap": "anywhere"}
+NOT_OK = {"rejected", "timeout", "crashed", "not_attempted"}
 
 STRINGS.update(
     {
@@ -46,7 +64,22 @@ STRINGS.update(
         "imp_upload_title": ("Last opp filer", "Upload files"),
         "imp_drop": ("Dra filer hit, eller ", "Drag files here, or "),
         "imp_choose": ("velg filer", "choose files"),
-        "imp_limit": ("Høyst {mb} MB per fil.", "At most {mb} MB per file."),
+        "imp_limit": (
+            "Høyst {mb} MB per fil og per opplasting. Filene i én opplasting får til sammen "
+            "{seconds} sekunder.",
+            "At most {mb} MB per file and per upload. The files of one upload get {seconds} "
+            "seconds together.",
+        ),
+        "imp_too_big": (
+            "Ingenting er lastet opp: filene er til sammen for store ({sizes}). Én opplasting "
+            "kan være på høyst {mb} MB. Last opp færre filer om gangen.",
+            "Nothing was uploaded: the files are too large together ({sizes}). One upload may "
+            "be at most {mb} MB. Upload fewer files at a time.",
+        ),
+        "imp_working": (
+            "Importerer {files} … Det kan ta opptil {seconds} sekunder.",
+            "Importing {files} … This may take up to {seconds} seconds.",
+        ),
         "imp_login_needed": (
             "Du må være logget inn som administrator for å importere eller angre.",
             "You must be logged in as administrator to import or undo.",
@@ -66,8 +99,8 @@ STRINGS.update(
             "Reload the page and try again.",
         ),
         "imp_bad_upload": (
-            "Filen «{name}» kunne ikke leses.",
-            "The file '{name}' could not be read.",
+            "Opplastingen kunne ikke leses. Last siden på nytt og prøv igjen.",
+            "The upload could not be read. Reload the page and try again.",
         ),
         "imp_outcome_imported": ("Importert", "Imported"),
         "imp_outcome_unchanged": (
@@ -75,11 +108,25 @@ STRINGS.update(
             "Unchanged (same file already imported)",
         ),
         "imp_outcome_rejected": ("Avvist – ingenting er lagret", "Rejected – nothing was stored"),
+        "imp_outcome_timeout": (
+            "Tidsavbrutt – ingenting er lagret",
+            "Timed out – nothing was stored",
+        ),
+        "imp_outcome_crashed": (
+            "Stoppet uventet – ingenting er lagret",
+            "Stopped unexpectedly – nothing was stored",
+        ),
+        "imp_outcome_not_attempted": (
+            "Ikke forsøkt – ingenting er lagret",
+            "Not attempted – nothing was stored",
+        ),
         "imp_outcome_undone": ("Angret", "Undone"),
         "imp_status": (
-            "{done} av {total} filer importert eller uendret, {rejected} avvist.",
-            "{done} of {total} files imported or unchanged, {rejected} rejected.",
+            "{done} av {total} importert eller uendret, {rejected} avvist.",
+            "{done} of {total} imported or unchanged, {rejected} rejected.",
         ),
+        "imp_status_timeout": ("{n} tidsavbrutt", "{n} timed out"),
+        "imp_status_not_attempted": ("{n} ikke forsøkt", "{n} not attempted"),
         "imp_sheets_caption": ("Hva filen «{name}» ga", "What the file '{name}' gave"),
         "imp_col_sheet": ("Ark", "Sheet"),
         "imp_col_kind": ("Tolket som", "Read as"),
@@ -100,12 +147,26 @@ STRINGS.update(
         "imp_col_problem": ("Feil", "Problem"),
         "imp_col_expected": ("Forventet", "Expected"),
         "imp_more_errors": (
-            "… og {n} feil til. Last ned feillisten for å se alle.",
-            "… and {n} more errors. Download the error list to see them all.",
+            "… og {n} til. Last ned feillisten for å se dem.",
+            "… and {n} more. Download the error list to see them.",
+        ),
+        "imp_more_than_kept": (
+            "Feillisten har de første {kept} av {total} feil: rett dem og importer på nytt.",
+            "The error list has the first {kept} of {total} errors: fix them and import again.",
         ),
         "imp_download_errors": ("Last ned feillisten (Excel)", "Download the error list (Excel)"),
+        "imp_download_errors_of": (
+            "Last ned feillisten for import nr. {batch} ({file})",
+            "Download the error list of import no. {batch} ({file})",
+        ),
+        "imp_download_short": ("Feilliste", "Error list"),
         "imp_history_title": ("Importhistorikk", "Import history"),
         "imp_history_empty": ("Ingen importer ennå.", "No imports yet."),
+        "imp_history_more": (
+            "Viser de {shown} nyeste av {total}. Hele historikken: python -m dashboard history.",
+            "Showing the newest {shown} of {total}. The whole history: python -m dashboard "
+            "history.",
+        ),
         "imp_col_batch": ("Nr.", "No."),
         "imp_col_hash": ("SHA-256 (start)", "SHA-256 (start)"),
         "imp_col_when": ("Tidspunkt", "Time"),
@@ -117,19 +178,45 @@ STRINGS.update(
         "imp_source_web": ("nettleser", "browser"),
         "imp_source_sample": ("eksempeldata", "sample data"),
         "imp_undo": ("Angre siste import", "Undo the latest import"),
+        "imp_undo_batch": (
+            "Angre import nr. {batch} ({file})",
+            "Undo import no. {batch} ({file})",
+        ),
         "imp_undo_confirm": (
-            "Angre den siste importen? Radene den erstattet kommer tilbake slik de var.",
-            "Undo the latest import? The rows it replaced come back as they were.",
+            "Angre import nr. {batch} ({file})? Radene den erstattet kommer tilbake slik de var.",
+            "Undo import no. {batch} ({file})? The rows it replaced come back as they were.",
         ),
         "imp_undone": (
-            "Import nr. {batch} ({file}) er angret: {removed} rader fjernet, {restored} rader "
-            "tilbakeført.",
-            "Import no. {batch} ({file}) is undone: {removed} rows removed, {restored} rows "
-            "restored.",
+            "Import nr. {batch} ({file}) er angret: {removed} fjernet, {restored} tilbakeført.",
+            "Import no. {batch} ({file}) is undone: {removed} removed, {restored} restored.",
         ),
         "imp_nothing_to_undo": ("Det er ingen import å angre.", "There is no import to undo."),
     }
 )
+
+# In the browser, before anything is sent: an upload larger than the server takes would get
+# a bare 413 that Dash shows nowhere, so the page says so itself and sends nothing.
+GATE_JS = """
+function (contents, names, limits) {
+    const none = window.dash_clientside.no_update;
+    if (!contents || !limits) { return [none, none]; }
+    contents = Array.isArray(contents) ? contents : [contents];
+    names = Array.isArray(names) ? names : [names];
+    let total = 2048;
+    const sizes = [];
+    contents.forEach(function (content, i) {
+        total += content.length + (names[i] || "").length + 16;
+        const bytes = Math.floor((content.length - content.indexOf(",") - 1) * 3 / 4);
+        const mb = (bytes / 1048576).toFixed(1).replace(".", limits.decimal);
+        sizes.push((names[i] || "?") + " " + mb + " MB");
+    });
+    if (total > limits.request) {
+        return [none, limits.too_big.replace("{sizes}", sizes.join(", "))];
+    }
+    const files = contents.length === 1 ? limits.one : limits.many.replace("{n}", contents.length);
+    return [{contents: contents, filenames: names}, limits.working.replace("{files}", files)];
+}
+"""
 
 
 def register(app) -> None:
@@ -141,14 +228,27 @@ def register(app) -> None:
         layout=layout,
         title="Importer data – Samskaping i hjemmetjenesten",
     )
-    app.callback(
-        Output(STATUS, "children"),
-        Output(RESULTS, "children"),
-        Output(REPORTS, "data"),
-        Output(HISTORY, "children"),
-        Output(ERRORS_BUTTON, "hidden"),
+    app.clientside_callback(
+        GATE_JS,
+        Output(GATE, "data"),
+        Output(STATUS, "children", allow_duplicate=True),
         Input(UPLOAD, "contents"),
         State(UPLOAD, "filename"),
+        State(LIMITS, "data"),
+        prevent_initial_call=True,
+    )
+    undo_outputs = (
+        Output(UNDO, "message"),
+        Output(UNDO_BUTTON, "children"),
+        Output(UNDO_BUTTON, "disabled"),
+        Output(UNDO_BATCH, "data"),
+    )
+    app.callback(
+        Output(STATUS, "children", allow_duplicate=True),
+        Output(RESULTS, "children"),
+        Output(HISTORY, "children"),
+        *undo_outputs,
+        Input(GATE, "data"),
         State(CSRF, "data"),
         State(view_id(PAGE), "data"),
         prevent_initial_call=True,
@@ -156,15 +256,17 @@ def register(app) -> None:
     app.callback(
         Output(STATUS, "children", allow_duplicate=True),
         Output(HISTORY, "children", allow_duplicate=True),
+        *[Output(o.component_id, o.component_property, allow_duplicate=True) for o in undo_outputs],
         Input(UNDO, "submit_n_clicks"),
+        State(UNDO_BATCH, "data"),
         State(CSRF, "data"),
         State(view_id(PAGE), "data"),
         prevent_initial_call=True,
     )(on_undo)
     app.callback(
         Output(ERRORS_DOWNLOAD, "data"),
-        Input(ERRORS_BUTTON, "n_clicks"),
-        State(REPORTS, "data"),
+        Input({"type": ERRORS, "batch": ALL}, "n_clicks"),
+        Input({"type": HISTORY_ERRORS, "batch": ALL}, "n_clicks"),
         State(view_id(PAGE), "data"),
         prevent_initial_call=True,
     )(on_download_errors)
@@ -179,6 +281,38 @@ def decode_upload(content: str) -> bytes:
     return base64.b64decode(payload, validate=True)
 
 
+def upload_files(gated) -> list[tuple[str, bytes | None]] | None:
+    """The (name, bytes) pairs of a drop as the browser sent them, or None when the data is
+    not what the page sends: a list of data URLs and a list of names of the same length."""
+    if not isinstance(gated, dict):
+        return None
+    contents, names = gated.get("contents"), gated.get("filenames")
+    if not isinstance(contents, list) or not isinstance(names, list):
+        return None
+    if not 0 < len(contents) <= MAX_FILES or len(contents) != len(names):
+        return None
+    if not all(isinstance(c, str) for c in contents) or not all(isinstance(n, str) for n in names):
+        return None
+    files = []
+    for content, name in zip(contents, names, strict=True):
+        try:
+            files.append((name, decode_upload(content)))
+        except (binascii.Error, ValueError):
+            files.append((name, None))
+    return files
+
+
+def batch_id_of(value) -> int | None:
+    """A batch id from the browser: a positive whole number, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+        return int(value)
+    return None
+
+
 def _table(
     caption: str, headers: list[str], rows: list[list], class_name: str = "data-table text-table"
 ):
@@ -186,10 +320,14 @@ def _table(
         [
             html.Caption(caption),
             html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-            html.Tbody([html.Tr([html.Td(cell) for cell in row]) for row in rows]),
+            html.Tbody([html.Tr(row) for row in rows]),
         ],
         className=class_name,
     )
+
+
+def _cells(values: list, wrap: frozenset[int] = frozenset()) -> list:
+    return [html.Td(v, style=WRAP) if i in wrap else html.Td(v) for i, v in enumerate(values)]
 
 
 def _scroll(table, label: str) -> html.Div:
@@ -199,22 +337,34 @@ def _scroll(table, label: str) -> html.Div:
     )
 
 
-def report_view(report: ImportReport, lang: str) -> html.Article:
+def _download_button(batch_id: int, file: str, lang: str, short: bool = False) -> html.Button:
+    label = t("imp_download_errors_of", lang, batch=batch_id, file=file)
+    return html.Button(
+        t("imp_download_short" if short else "imp_download_errors", lang),
+        id={"type": HISTORY_ERRORS if short else ERRORS, "batch": batch_id},
+        className="button",
+        title=label,
+        **{"aria-label": label},
+    )
+
+
+def report_view(report: ImportReport, lang: str, admin: bool = True) -> html.Article:
     outcome = t(f"imp_outcome_{report.outcome}", lang)
-    parts: list = [
-        html.H3([report.file, " – ", html.Span(outcome, className=f"outcome-{report.outcome}")])
-    ]
+    css = "rejected" if report.outcome in NOT_OK else report.outcome
+    parts: list = [html.H3([report.file, " – ", html.Span(outcome, className=f"outcome-{css}")])]
     sheets = [
-        [
-            s.name,
-            s.title or t("imp_not_recognised", lang),
-            fmt_number(s.rows, lang) if s.kind else "–",
-            fmt_number(s.skipped, lang) if s.kind else "–",
-            (f"{min(s.years)}–{max(s.years)}" if len(s.years) > 1 else str(s.years[0]))
-            if s.years
-            else "–",
-            fmt_number(len(s.zones), lang) if s.zones else "–",
-        ]
+        _cells(
+            [
+                s.name,
+                s.title or t("imp_not_recognised", lang),
+                fmt_number(s.rows, lang) if s.kind else "–",
+                fmt_number(s.skipped, lang) if s.kind else "–",
+                (f"{min(s.years)}–{max(s.years)}" if len(s.years) > 1 else str(s.years[0]))
+                if s.years
+                else "–",
+                fmt_number(len(s.zones), lang) if s.zones else "–",
+            ]
+        )
         for s in report.sheets
     ]
     if sheets:
@@ -235,18 +385,34 @@ def report_view(report: ImportReport, lang: str) -> html.Article:
                 sheets,
             )
         )
+    total = report.error_count
     if report.errors:
-        rows = [_problem_row(p, lang) for p in report.errors[:SHOWN_ERRORS]]
+        rows = [_cells(_problem_row(p, lang), frozenset({4, 5})) for p in report.errors]
+        rows = rows[:SHOWN_ERRORS]
         caption = t("imp_errors_caption", lang, name=report.file)
         parts.append(_scroll(_table(caption, _problem_headers(lang), rows), caption))
-        if len(report.errors) > SHOWN_ERRORS:
-            parts.append(html.P(t("imp_more_errors", lang, n=len(report.errors) - SHOWN_ERRORS)))
+        if total > len(rows):
+            parts.append(html.P(t("imp_more_errors", lang, n=fmt_number(total - len(rows), lang))))
+        if total > KEPT_PROBLEMS:
+            parts.append(
+                html.P(
+                    t(
+                        "imp_more_than_kept",
+                        lang,
+                        kept=fmt_number(KEPT_PROBLEMS, lang),
+                        total=fmt_number(total, lang),
+                    )
+                )
+            )
+        if admin and report.batch_id:
+            parts.append(_download_button(report.batch_id, report.file, lang))
     notes = report.warnings + report.skipped
     if notes:
+        noted = report.counts.get("warning", 0) + report.counts.get("skipped", 0)
         parts.append(
             html.Details(
                 [
-                    html.Summary(f"{t('imp_warnings_caption', lang)} ({len(notes)})"),
+                    html.Summary(f"{t('imp_warnings_caption', lang)} ({fmt_number(noted, lang)})"),
                     html.Ul([html.Li(p.text(lang)) for p in notes[:SHOWN_ERRORS]]),
                 ]
             )
@@ -286,7 +452,22 @@ def errors_frame(reports: list[ImportReport], lang: str) -> pd.DataFrame:
 
 def status_text(reports: list[ImportReport], lang: str) -> str:
     done = sum(1 for r in reports if r.ok)
-    return t("imp_status", lang, done=done, total=len(reports), rejected=len(reports) - done)
+    timeout = sum(1 for r in reports if r.outcome == "timeout")
+    skipped = sum(1 for r in reports if r.outcome == "not_attempted")
+    rejected = len(reports) - done - timeout - skipped
+    text = t(
+        "imp_status",
+        lang,
+        done=done,
+        total=count_of(len(reports), "file", lang),
+        rejected=rejected,
+    )
+    extra = [
+        t(key, lang, n=n)
+        for key, n in (("imp_status_timeout", timeout), ("imp_status_not_attempted", skipped))
+        if n
+    ]
+    return text[:-1] + "".join(f", {e}" for e in extra) + "." if extra else text
 
 
 def local_time(value) -> pd.Timestamp:
@@ -299,27 +480,34 @@ def local_time(value) -> pd.Timestamp:
         return when
 
 
-def history_view(batches: pd.DataFrame, lang: str):
+def history_view(batches: pd.DataFrame, lang: str, admin: bool = False, total: int | None = None):
     if batches.empty:
         return html.P(t("imp_history_empty", lang))
     rows = []
     for b in batches.itertuples(index=False):
         outcome = "undone" if pd.notna(b.undone_at) else b.outcome
         when = local_time(b.imported_at)
+        errors: list = [fmt_number(b.errors, lang)]
+        if admin and b.errors:
+            errors += [" ", _download_button(int(b.id), b.file_name, lang, short=True)]
         rows.append(
-            [
-                str(b.id),
-                b.file_name,
-                html.Code(b.sha256[:12]),
-                f"{fmt_date(when, lang)} {when:%H:%M}",
-                t(f"imp_source_{b.source}", lang)
-                if b.source in {"cli", "web", "sample"}
-                else b.source,
-                t(f"imp_outcome_{outcome}", lang),
-                fmt_number(b.rows, lang),
-                fmt_number(b.errors, lang),
-                fmt_number(b.warnings, lang),
-            ]
+            _cells(
+                [
+                    str(b.id),
+                    b.file_name,
+                    html.Code(b.sha256[:12]),
+                    f"{fmt_date(when, lang)} {when:%H:%M}",
+                    t(f"imp_source_{b.source}", lang)
+                    if b.source in {"cli", "web", "sample"}
+                    else b.source,
+                    t(f"imp_outcome_{outcome}", lang)
+                    if f"imp_outcome_{outcome}" in STRINGS
+                    else outcome,
+                    fmt_number(b.rows, lang),
+                    errors,
+                    fmt_number(b.warnings, lang),
+                ]
+            )
         )
     keys = (
         "imp_col_batch",
@@ -335,72 +523,108 @@ def history_view(batches: pd.DataFrame, lang: str):
     title = t("imp_history_title", lang)
     table = _table(title, [t(k, lang) for k in keys], rows)
     table.children[0].className = "visually-hidden"  # the section's heading says it already
-    return _scroll(table, title)
+    parts = [_scroll(table, title)]
+    if total is not None and total > len(batches):
+        parts.append(
+            html.P(t("imp_history_more", lang, shown=len(batches), total=total), className="hint")
+        )
+    return html.Div(parts)
 
 
-def run_uploads(contents: list[str], filenames: list[str], settings) -> list[ImportReport]:
-    reports = []
-    for content, name in zip(contents, filenames, strict=False):
-        try:
-            data = decode_upload(content)
-        except (binascii.Error, ValueError):
-            reports.append(ImportReport.refused(str(name), "corrupt_file", detail="base64"))
-            continue
-        reports.append(import_upload(data, name, settings))
-    return reports
+def history_of(store, lang: str) -> html.Div | html.P:
+    newest = store.batches(limit=HISTORY_ROWS)
+    return history_view(newest, lang, is_admin(), store.batch_count())
+
+
+def undo_controls(store, lang: str) -> tuple[str, str, bool, int | None]:
+    """The undo button's confirmation, label, disabled flag and the batch it will send: the
+    latest import in effect, named, so the admin confirms exactly what is taken back."""
+    latest = store.latest_in_effect()
+    if latest is None:
+        return "", t("imp_undo", lang), True, None
+    batch_id, file = latest
+    return (
+        t("imp_undo_confirm", lang, batch=batch_id, file=file),
+        t("imp_undo_batch", lang, batch=batch_id, file=file),
+        False,
+        batch_id,
+    )
 
 
 # ---------------------------------------------------------------- callbacks
 
 
 def _lang(view) -> str:
-    return lang_of((view or {}).get("lang"))
+    return lang_of((view or {}).get("lang") if isinstance(view, dict) else None)
 
 
-def on_upload(contents, filenames, token, view):
+def on_upload(gated, token, view):
     lang = _lang(view)
-    store = get_store()
     if not (is_admin() and check_csrf(token)):
-        return (t("imp_forbidden", lang), *[dash.no_update] * 4)
-    if not contents:
-        return tuple([dash.no_update] * 5)
-    contents = contents if isinstance(contents, list) else [contents]
-    filenames = filenames if isinstance(filenames, list) else [filenames]
-    reports = run_uploads(contents, filenames, store.settings)
+        return (t("imp_forbidden", lang), *[dash.no_update] * 6)
+    files = upload_files(gated)
+    if files is None:
+        return (t("imp_bad_upload", lang), *[dash.no_update] * 6)
+    store = get_store()
+    reports = import_uploads(files, store.settings, store)
     results = [report_view(r, lang) for r in reports]
-    stored = [r.to_dict(lang, messages=False) for r in reports]
-    history = history_view(store.batches(), lang)
-    no_errors = not any(r.errors for r in reports)
-    return status_text(reports, lang), results, stored, history, no_errors
+    return (
+        status_text(reports, lang),
+        results,
+        history_of(store, lang),
+        *undo_controls(store, lang),
+    )
 
 
-def on_undo(submitted, token, view):
+def on_undo(_submitted, batch, token, view):
     lang = _lang(view)
     if not (is_admin() and check_csrf(token)):
-        return t("imp_forbidden", lang), dash.no_update
+        return (t("imp_forbidden", lang), *[dash.no_update] * 5)
     store = get_store()
-    undone = store.undo_latest()
-    if undone is None:
-        return t("imp_nothing_to_undo", lang), dash.no_update
-    message = t(
-        "imp_undone",
-        lang,
-        batch=undone["batch_id"],
-        file=undone["file"],
-        removed=undone["removed"],
-        restored=undone["restored"],
-    )
-    return message, history_view(store.batches(), lang)
+    batch_id = batch_id_of(batch)
+    try:
+        if batch_id is None:
+            raise UndoRefused("nothing")
+        undone = store.undo(batch_id)
+    except UndoRefused as refused:
+        message = refused.message(lang)
+    else:
+        message = t(
+            "imp_undone",
+            lang,
+            batch=undone["batch_id"],
+            file=undone["file"],
+            removed=count_of(undone["removed"], "row", lang),
+            restored=count_of(undone["restored"], "row", lang),
+        )
+    return (message, history_of(store, lang), *undo_controls(store, lang))
 
 
-def on_download_errors(_clicks, stored, view):
+def on_download_errors(clicks, history_clicks, view):
+    every = [*(clicks or []), *(history_clicks or [])]
+    pressed = any(isinstance(n, int) and n > 0 for n in every)
+    content = error_list(ctx.triggered_id, _lang(view)) if pressed else None
+    return dash.no_update if content is None else content
+
+
+def error_list(trigger, lang: str) -> dict | None:
+    """The error list of the batch whose button was pressed, built from the store. The
+    button's id is the only thing taken from the browser, and only as the number of a batch
+    that exists; the list holds at most the kept problems, so its cost is bounded."""
     from ..export import to_xlsx
 
-    lang = _lang(view)
-    reports = [ImportReport.from_dict(r) for r in stored or []]
+    if not (isinstance(trigger, dict) and trigger.get("type") in {ERRORS, HISTORY_ERRORS}):
+        return None
+    if not is_admin():
+        return None
+    batch_id = batch_id_of(trigger.get("batch"))
+    report = get_store().batch_report(batch_id) if batch_id else None
+    if report is None:
+        return None
     sheet = "Errors" if lang == "en" else "Feil"
-    content = to_xlsx({sheet: errors_frame(reports, lang)})
-    return dcc.send_bytes(content, "importfeil.xlsx" if lang == "nb" else "import-errors.xlsx")
+    content = to_xlsx({sheet: errors_frame([report], lang)})
+    name = f"importfeil-{batch_id}.xlsx" if lang == "nb" else f"import-errors-{batch_id}.xlsx"
+    return dcc.send_bytes(content, name)
 
 
 # ---------------------------------------------------------------- layout
@@ -435,7 +659,9 @@ def layout(lang=None, **_other):
             )
         ]
     # The controls are always in the layout (hidden for others) so every callback's inputs
-    # exist; the callbacks themselves check the login and the CSRF token.
+    # exist; the callbacks themselves check the login and the CSRF token. The upload takes
+    # any file (no `accept`, no `max_size`): the browser would drop others without a word,
+    # and every file given must get its own line in the report.
     upload = html.Div(
         [
             dcc.Upload(
@@ -444,27 +670,32 @@ def layout(lang=None, **_other):
                 ),
                 id=UPLOAD,
                 multiple=True,
-                accept=".xlsx,.xlsm",
-                max_size=settings.max_upload_bytes,
                 disabled=not admin,
                 className="upload-zone",
                 className_active="upload-zone active",
             ),
-            html.P(t("imp_limit", lang, mb=limit_mb), className="hint"),
+            html.P(
+                t("imp_limit", lang, mb=limit_mb, seconds=settings.import_timeout_seconds),
+                className="hint",
+            ),
         ],
         hidden=not admin,
     )
+    message, label, disabled, batch = undo_controls(store, lang)
     history: list = [
         html.H2(t("imp_history_title", lang), id="imp-history-heading"),
-        html.Div(history_view(store.batches(), lang), id=HISTORY),
+        html.Div(history_of(store, lang), id=HISTORY),
         html.Div(
             dcc.ConfirmDialogProvider(
-                html.Button(t("imp_undo", lang), className="button", disabled=not admin),
+                html.Button(
+                    label, id=UNDO_BUTTON, className="button", disabled=disabled or not admin
+                ),
                 id=UNDO,
-                message=t("imp_undo_confirm", lang),
+                message=message,
             ),
             hidden=not admin,
         ),
+        dcc.Store(id=UNDO_BATCH, data=batch),
     ]
     content = [
         html.H1(t("imp_title", lang)),
@@ -476,19 +707,26 @@ def layout(lang=None, **_other):
                 upload,
                 html.Div(id=STATUS, role="status", **{"aria-live": "polite"}, className="status"),
                 html.Div(id=RESULTS),
-                html.Button(
-                    t("imp_download_errors", lang),
-                    id=ERRORS_BUTTON,
-                    hidden=True,
-                    className="button",
-                ),
                 dcc.Download(id=ERRORS_DOWNLOAD),
             ],
             className="panel",
             **{"aria-labelledby": "imp-upload-heading"},
         ),
         html.Section(history, className="panel", **{"aria-labelledby": "imp-history-heading"}),
-        dcc.Store(id=REPORTS),
+        dcc.Store(id=GATE),
+        dcc.Store(
+            id=LIMITS,
+            data={
+                "request": max_request_bytes(settings),
+                "decimal": "." if lang == "en" else ",",
+                "too_big": t("imp_too_big", lang, mb=limit_mb, sizes="{sizes}"),
+                "working": t(
+                    "imp_working", lang, files="{files}", seconds=settings.import_timeout_seconds
+                ),
+                "one": count_of(1, "file", lang),
+                "many": count_of(2, "file", lang).replace("2", "{n}", 1),
+            },
+        ),
         dcc.Store(id=CSRF, data=csrf_token()),
     ]
     return page_shell(content, lang, PAGE, dataset, view)

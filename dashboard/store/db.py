@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
 )
 from sqlalchemy.engine import Connection, Engine
 
@@ -52,13 +53,39 @@ batches = Table(
     Column("file_name", String(500), nullable=False),
     Column("sha256", String(64), nullable=False, index=True),
     Column("imported_at", DateTime(timezone=True), nullable=False),
-    Column("outcome", String(20), nullable=False),  # imported | rejected
+    # imported | rejected | timeout | crashed (ingest/report.py OUTCOMES)
+    Column("outcome", String(20), nullable=False),
     Column("source", String(20), nullable=False, default="cli"),  # cli | web | sample
     Column("rows", Integer, nullable=False, default=0),
     Column("errors", Integer, nullable=False, default=0),
     Column("warnings", Integer, nullable=False, default=0),
     Column("report", Text, nullable=False),
     Column("undone_at", DateTime(timezone=True)),
+    # Made up by the process that started the import child; the child stamps its batch with
+    # it, so the starter can look up what really happened (store/isolated.py).
+    Column("ticket", String(64)),
+)
+
+# Every problem an import kept (ingest/report.py KEPT_PROBLEMS per level), by batch: the
+# page shows the first ones and the error list is built from here, never from what a
+# browser sends back.
+problems = Table(
+    "import_problems",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("level", String(10), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("sheet", String(200)),
+    Column("row_number", Integer),
+    Column("column_name", Text),
+    Column("cell", String(20)),
+    Column("value", Text),
+    Column("expected_nb", Text),
+    Column("expected_en", Text),
+    Column("params", Text, nullable=False),
+    Index("ix_import_problems_batch", "batch_id", "level", "seq"),
 )
 
 
@@ -145,3 +172,12 @@ def is_sqlite(engine: Engine) -> bool:
 
 def create_schema(bind: Engine | Connection) -> None:
     metadata.create_all(bind)
+    # A store made before a column existed gets it added (create_all only adds tables).
+    columns = {c["name"] for c in inspect(bind).get_columns(batches.name)}
+    if "ticket" not in columns:
+        statement = f"ALTER TABLE {batches.name} ADD COLUMN ticket VARCHAR(64)"
+        if isinstance(bind, Connection):
+            bind.exec_driver_sql(statement)
+        else:
+            with bind.begin() as conn:
+                conn.exec_driver_sql(statement)

@@ -3,31 +3,68 @@
 - A file lands whole or not at all: one write transaction per file.
 - The same content again (same SHA-256, still in effect) changes nothing and says so.
 - A newer file replaces the stored rows whose replace key it covers; the rest stay.
-- Undo removes the latest import and brings back exactly the rows it replaced.
+- Undo takes back one import, named by its batch id, and only while it is the latest import
+  in effect; it brings back exactly the rows that import replaced.
+- Every problem an import kept is stored by batch id (`batch_report`, `batch_problems`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import and_, func, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from ..ingest.importer import ParsedFile, parse_file, sha256_of
-from ..ingest.report import ImportReport
+from ..ingest.messages import render
+from ..ingest.report import ERROR, LEVELS, SKIPPED, WARNING, ImportReport, Problem
 from ..ingest.zones import ZoneRegistry
 from ..settings import SAMPLE_DIR, Settings
-from .db import FACT_TABLES, batches, create_schema, get_engine, is_sqlite, zones_table
+from .db import FACT_TABLES, batches, create_schema, get_engine, is_sqlite, problems, zones_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Any constant will do: it only has to be the same for every process importing into one
 # PostgreSQL database, so imports queue instead of interleaving.
 _PG_IMPORT_LOCK = 7_271_949
+_LEVEL_KEYS = {ERROR: "errors", WARNING: "warnings", SKIPPED: "skipped"}
+
+
+class UndoRefused(Exception):
+    """An undo that is not done. `code`: not_found, not_imported, not_in_effect (already
+    undone), not_latest (someone imported since) or nothing (no import in effect)."""
+
+    def __init__(
+        self,
+        code: str,
+        batch_id: int | None = None,
+        file: str | None = None,
+        latest_id: int | None = None,
+        latest_file: str | None = None,
+    ):
+        super().__init__(code)
+        self.code = code
+        self.batch_id = batch_id
+        self.file = file
+        self.latest_id = latest_id
+        self.latest_file = latest_file
+
+    def message(self, lang: str = "nb") -> str:
+        return render(
+            f"undo_{self.code}",
+            lang,
+            {
+                "batch": str(self.batch_id),
+                "file": self.file or "",
+                "latest": str(self.latest_id),
+                "latest_file": self.latest_file or "",
+            },
+        )
 
 
 class Store:
@@ -72,16 +109,20 @@ class Store:
     # ------------------------------------------------------------ importing
 
     def import_path(self, path: Path | str, source: str = "cli") -> ImportReport:
+        """Import in this process. The web and the command line run imports in a child with
+        limits (store/isolated.py); this is for trusted files (the sample) and tests."""
         return self.apply(parse_file(path, self.registry, self.settings), source)
 
-    def apply(self, parsed: ParsedFile, source: str = "cli") -> ImportReport:
+    def apply(
+        self, parsed: ParsedFile, source: str = "cli", ticket: str | None = None
+    ) -> ImportReport:
         report = parsed.report
         now = datetime.now(UTC)
         report.imported_at = now.isoformat(timespec="seconds")
         if not report.sha256:
             return report  # the file could not even be read: nothing to record
         with self._write() as conn:
-            if not report.errors:
+            if not report.error_count:
                 previous = conn.execute(
                     select(batches.c.id).where(
                         batches.c.sha256 == report.sha256,
@@ -93,36 +134,93 @@ class Store:
                     report.outcome = "unchanged"
                     report.previous_batch_id = previous
                     return report
-            report.outcome = "rejected" if report.errors else "imported"
-            batch_id = conn.execute(
-                batches.insert().values(
-                    file_name=report.file,
-                    sha256=report.sha256,
-                    imported_at=now,
-                    outcome=report.outcome,
-                    source=source,
-                    rows=sum(len(r) for r in parsed.tables.values()),
-                    errors=len(report.errors),
-                    warnings=len(report.warnings),
-                    report="{}",
-                )
-            ).inserted_primary_key[0]
-            report.batch_id = batch_id
+            report.outcome = "rejected" if report.error_count else "imported"
+            batch_id = self._insert_batch(
+                conn, report, source, ticket, now, sum(len(r) for r in parsed.tables.values())
+            )
             if report.outcome == "imported":
                 for table_name, rows in parsed.tables.items():
                     report.replaced[table_name] = self._insert_rows(
                         conn, table_name, rows, batch_id
                     )
-            conn.execute(
-                batches.update()
-                .where(batches.c.id == batch_id)
-                .values(
-                    report=json.dumps(
-                        report.to_dict(messages=False), ensure_ascii=False, default=str
-                    )
-                )
-            )
+            self._finish_batch(conn, report)
         return report
+
+    def settle(
+        self,
+        ticket: str,
+        file: str,
+        sha256: str,
+        outcome: str,
+        code: str,
+        source: str,
+        **params,
+    ) -> int:
+        """After an import child ended badly: the batch it stored, if it did, else a batch
+        recording the failure. Under the import lock, so a commit the child had sent before it
+        was stopped has landed (or not) before we look. Returns the batch id."""
+        with self._write() as conn:
+            stored = conn.execute(select(batches.c.id).where(batches.c.ticket == ticket)).scalar()
+            if stored is not None:
+                return stored
+            report = ImportReport.refused(file, code, sha256, outcome=outcome, **params)
+            now = datetime.now(UTC)
+            report.imported_at = now.isoformat(timespec="seconds")
+            self._insert_batch(conn, report, source, ticket, now, 0)
+            self._finish_batch(conn, report)
+            return report.batch_id
+
+    def batch_for_ticket(self, ticket: str) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(batches.c.id).where(batches.c.ticket == ticket)).scalar()
+
+    def _insert_batch(self, conn, report: ImportReport, source, ticket, now, rows: int) -> int:
+        batch_id = conn.execute(
+            batches.insert().values(
+                file_name=report.file,
+                sha256=report.sha256,
+                imported_at=now,
+                outcome=report.outcome,
+                source=source,
+                rows=rows,
+                errors=report.counts.get(ERROR, 0),
+                warnings=report.counts.get(WARNING, 0),
+                report="{}",
+                ticket=ticket,
+            )
+        ).inserted_primary_key[0]
+        report.batch_id = batch_id
+        return batch_id
+
+    def _finish_batch(self, conn: Connection, report: ImportReport) -> None:
+        """Store the kept problems as rows and the rest of the report as a small summary."""
+        if report.problems:
+            seq = dict.fromkeys(LEVELS, 0)
+            rows = []
+            for p in report.problems:
+                seq[p.level] = seq.get(p.level, 0) + 1
+                rows.append(
+                    {
+                        "batch_id": report.batch_id,
+                        "seq": seq[p.level],
+                        "level": p.level,
+                        "code": p.code,
+                        "sheet": p.sheet,
+                        "row_number": p.row,
+                        "column_name": p.column,
+                        "cell": p.cell,
+                        "value": p.value,
+                        "expected_nb": p.expected_nb,
+                        "expected_en": p.expected_en,
+                        "params": json.dumps(p.params, ensure_ascii=False, default=str),
+                    }
+                )
+            conn.execute(problems.insert(), rows)
+        conn.execute(
+            batches.update()
+            .where(batches.c.id == report.batch_id)
+            .values(report=json.dumps(report.summary(), ensure_ascii=False, default=str))
+        )
 
     def _insert_rows(
         self, conn: Connection, table_name: str, rows: list[dict], batch_id: int
@@ -164,26 +262,58 @@ class Store:
         )
         return result.rowcount or 0
 
+    def undo(self, batch_id: int) -> dict:
+        """Take back import `batch_id`, only while it is the latest import in effect (so an
+        admin never undoes an import they have not seen). Raises UndoRefused otherwise."""
+        with self._write() as conn:
+            row = conn.execute(
+                select(
+                    batches.c.id, batches.c.file_name, batches.c.outcome, batches.c.undone_at
+                ).where(batches.c.id == int(batch_id))
+            ).first()
+            if row is None:
+                raise UndoRefused("not_found", batch_id)
+            if row.outcome != "imported":
+                raise UndoRefused("not_imported", row.id, row.file_name)
+            if row.undone_at is not None:
+                raise UndoRefused("not_in_effect", row.id, row.file_name)
+            latest = self._latest_in_effect(conn)
+            if latest.id != row.id:
+                raise UndoRefused("not_latest", row.id, row.file_name, latest.id, latest.file_name)
+            return self._undo(conn, row)
+
     def undo_latest(self) -> dict | None:
         """Take back the newest import still in effect; returns what was undone."""
         with self._write() as conn:
-            row = conn.execute(
-                select(batches.c.id, batches.c.file_name, batches.c.imported_at)
-                .where(batches.c.outcome == "imported", batches.c.undone_at.is_(None))
-                .order_by(batches.c.id.desc())
-                .limit(1)
-            ).first()
-            if row is None:
-                return None
-            restored = removed = 0
-            for table in FACT_TABLES.values():
-                removed += conn.execute(table.delete().where(table.c.batch_id == row.id)).rowcount
-                restored += conn.execute(
-                    table.update().where(table.c.superseded_by == row.id).values(superseded_by=None)
-                ).rowcount
-            conn.execute(
-                batches.update().where(batches.c.id == row.id).values(undone_at=datetime.now(UTC))
-            )
+            row = self._latest_in_effect(conn)
+            return None if row is None else self._undo(conn, row)
+
+    def latest_in_effect(self) -> tuple[int, str] | None:
+        """(batch id, file name) of the import an undo would take back now."""
+        with self.engine.connect() as conn:
+            row = self._latest_in_effect(conn)
+        return None if row is None else (row.id, row.file_name)
+
+    @staticmethod
+    def _latest_in_effect(conn: Connection):
+        return conn.execute(
+            select(batches.c.id, batches.c.file_name)
+            .where(batches.c.outcome == "imported", batches.c.undone_at.is_(None))
+            .order_by(batches.c.id.desc())
+            .limit(1)
+        ).first()
+
+    @staticmethod
+    def _undo(conn: Connection, row) -> dict:
+        restored = removed = 0
+        for table in FACT_TABLES.values():
+            removed += conn.execute(table.delete().where(table.c.batch_id == row.id)).rowcount
+            restored += conn.execute(
+                table.update().where(table.c.superseded_by == row.id).values(superseded_by=None)
+            ).rowcount
+        conn.execute(
+            batches.update().where(batches.c.id == row.id).values(undone_at=datetime.now(UTC))
+        )
         return {"batch_id": row.id, "file": row.file_name, "removed": removed, "restored": restored}
 
     # ------------------------------------------------------------ reading
@@ -199,6 +329,8 @@ class Store:
         return f"{row[0] or 0}:{row[1]}"
 
     def current(self, table_name: str) -> pd.DataFrame:
+        import pandas as pd  # not at module level: the import child never needs it
+
         table = FACT_TABLES[table_name]
         with self.engine.connect() as conn:
             result = conn.execute(select(table).where(table.c.superseded_by.is_(None)))
@@ -208,11 +340,15 @@ class Store:
         return {name: self.current(name) for name in FACT_TABLES}
 
     def zones(self) -> pd.DataFrame:
+        import pandas as pd
+
         with self.engine.connect() as conn:
             result = conn.execute(select(zones_table).order_by(zones_table.c.sort_order))
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
     def batches(self, limit: int | None = None) -> pd.DataFrame:
+        import pandas as pd
+
         query = select(
             batches.c.id,
             batches.c.file_name,
@@ -231,13 +367,81 @@ class Store:
             result = conn.execute(query)
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
-    def batch_report(self, batch_id: int) -> ImportReport | None:
+    def batch_count(self) -> int:
         with self.engine.connect() as conn:
-            raw = conn.execute(select(batches.c.report).where(batches.c.id == batch_id)).scalar()
-        return ImportReport.from_dict(json.loads(raw)) if raw else None
+            return conn.execute(select(func.count()).select_from(batches)).scalar_one()
+
+    def batch_report(self, batch_id: int, limit: int | None = None) -> ImportReport | None:
+        """The report of one batch as stored, with the first `limit` problems of each level
+        (all kept ones when None) and every count."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    batches.c.id,
+                    batches.c.file_name,
+                    batches.c.sha256,
+                    batches.c.outcome,
+                    batches.c.imported_at,
+                    batches.c.errors,
+                    batches.c.warnings,
+                    batches.c.report,
+                ).where(batches.c.id == int(batch_id))
+            ).first()
+            if row is None:
+                return None
+            data = json.loads(row.report) if row.report and row.report != "{}" else {}
+            data.setdefault("file", row.file_name)
+            data.setdefault("sha256", row.sha256)
+            data.setdefault("counts", {ERROR: row.errors, WARNING: row.warnings})
+            if not any(data.get(key) for key in _LEVEL_KEYS.values()):
+                for level, key in _LEVEL_KEYS.items():
+                    data[key] = self._problem_rows(conn, row.id, row.file_name, level, limit)
+            elif limit is not None:  # a batch stored before problems had their own table
+                for key in _LEVEL_KEYS.values():
+                    data[key] = data.get(key, [])[:limit]
+        report = ImportReport.from_dict(data)
+        report.batch_id, report.outcome = row.id, row.outcome
+        return report
+
+    def batch_problems(
+        self, batch_id: int, level: str = ERROR, limit: int | None = None
+    ) -> list[Problem]:
+        """The kept problems of one level of one batch, in the order they were found."""
+        report = self.batch_report(batch_id, limit)
+        if report is None:
+            return []
+        return [p for p in report.problems if p.level == level]
+
+    @staticmethod
+    def _problem_rows(conn, batch_id: int, file: str, level: str, limit: int | None) -> list:
+        query = (
+            select(problems)
+            .where(problems.c.batch_id == batch_id, problems.c.level == level)
+            .order_by(problems.c.seq)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [
+            {
+                "level": r.level,
+                "code": r.code,
+                "file": file,
+                "sheet": r.sheet,
+                "row": r.row_number,
+                "column": r.column_name,
+                "cell": r.cell,
+                "value": r.value,
+                "expected_nb": r.expected_nb,
+                "expected_en": r.expected_en,
+                "params": json.loads(r.params),
+            }
+            for r in conn.execute(query)
+        ]
 
     def sources(self) -> pd.DataFrame:
         """Per table, the files whose rows are in effect: where each panel's numbers come from."""
+        import pandas as pd
+
         frames = []
         with self.engine.connect() as conn:
             for name, table in FACT_TABLES.items():
@@ -307,16 +511,3 @@ def sample_hashes() -> frozenset[str]:
     """The bundled samples' content hashes: sample data stays labelled as such even when
     someone uploads the sample files through the browser."""
     return frozenset(sha256_of(p.read_bytes()) for p in sample_files())
-
-
-@dataclass
-class ImportSummary:
-    reports: list[ImportReport]
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if all(r.ok for r in self.reports) else 1
-
-
-def import_paths(store: Store, paths: Iterable[Path | str], source: str = "cli") -> ImportSummary:
-    return ImportSummary([store.import_path(p, source) for p in paths])

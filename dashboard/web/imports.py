@@ -1,28 +1,31 @@
-"""Running an uploaded file through the command line's importer, in a child process.
+"""Web uploads through the command line's importer, each file in a limited child process.
 
-The child has a hard time limit below the web server's worker timeout, so a slow or
-hostile file can never hold a worker hostage; if it is killed, its one transaction dies with
-it and the store is exactly as before. The child is the same `python -m dashboard import`
-a person runs by hand, so the web and the command line cannot drift apart.
+One upload (a drop of one or more files, or one /api/import request) has one time budget,
+DASHBOARD_IMPORT_TIMEOUT, below the web server's worker timeout: the files share it in turn,
+and when it runs out the rest are not attempted (each says so), so the answer always comes
+back from a live worker. Each child is killed when its share runs out; what it did is read
+back from the store (store/isolated.py), so the page never says "nothing was stored" about
+rows that were.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import json
-import os
 import re
-import signal
-import subprocess
-import sys
 import tempfile
+import time
 from pathlib import Path
 
 from ..ingest.report import ImportReport
-from ..settings import PROJECT_DIR, Settings
+from ..settings import MIB, Settings
+from ..store.isolated import run_import
+from ..store.repository import Store
 
 _UNSAFE = re.compile(r"[^\w.\- ()æøåÆØÅ]+")
+# Problems of each level a web report carries (the page shows them; the error list is
+# built from the store by batch id).
+SHOWN_PROBLEMS = 200
+# A child needs about this long just to start; with less left, a file is not attempted.
+MIN_SECONDS_PER_FILE = 3.0
 
 
 def safe_filename(name: str) -> str:
@@ -32,60 +35,74 @@ def safe_filename(name: str) -> str:
     return cleaned[:150]
 
 
-def child_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DASHBOARD_DATABASE_URL": settings.database_url,
-            "DASHBOARD_ZONES_FILE": str(settings.zones_file),
-            "DASHBOARD_MAX_UNCOMPRESSED_MB": str(settings.max_uncompressed_bytes // (1024 * 1024)),
-            "DASHBOARD_MAX_ROWS_PER_SHEET": str(settings.max_rows_per_sheet),
-            "DASHBOARD_LOAD_SAMPLE": "0",
-        }
-    )
-    return env
-
-
-def _die_with_parent() -> None:
-    """In the child: if the web worker is killed, the kernel kills the import too, so a
-    dead worker can never leave an import running behind it (Linux prctl PR_SET_PDEATHSIG)."""
-    with contextlib.suppress(OSError, AttributeError):  # not Linux: the time limit applies
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-
-
-def import_upload(data: bytes, filename: str, settings: Settings) -> ImportReport:
-    name = safe_filename(filename)
-    with tempfile.TemporaryDirectory(prefix="dashboard-upload-") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(data)
-        command = [
-            sys.executable,
-            "-m",
-            "dashboard",
-            "import",
-            str(path),
-            "--json",
-            "--source",
-            "web",
-        ]
-        try:
-            done = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                timeout=settings.import_timeout_seconds,
-                env=child_env(settings),
-                cwd=PROJECT_DIR,
-                check=False,
-                preexec_fn=_die_with_parent,
+def import_uploads(
+    files: list[tuple[str, bytes | None]], settings: Settings, store: Store | None = None
+) -> list[ImportReport]:
+    """Import the files of one upload in turn within one time budget. A file whose bytes
+    could not be decoded comes as None and is refused as unreadable."""
+    store = store or Store(settings)
+    budget = settings.import_timeout_seconds
+    deadline = time.monotonic() + budget
+    reports = []
+    for raw_name, data in files:
+        name = safe_filename(raw_name)
+        if data is None:
+            reports.append(ImportReport.refused(name, "corrupt_file", detail="base64"))
+            continue
+        if len(data) > settings.max_upload_bytes:
+            reports.append(
+                ImportReport.refused(
+                    name,
+                    "file_too_big",
+                    size_mb={
+                        "nb": f"{len(data) / MIB:.1f}".replace(".", ","),
+                        "en": f"{len(data) / MIB:.1f}",
+                    },
+                    limit_mb=settings.max_upload_bytes // MIB,
+                )
             )
-        except subprocess.TimeoutExpired:
-            return ImportReport.refused(
-                name, "import_timeout", seconds=settings.import_timeout_seconds
+            continue
+        remaining = deadline - time.monotonic()
+        if remaining < MIN_SECONDS_PER_FILE:
+            reports.append(
+                ImportReport.refused(
+                    name, "import_not_attempted", outcome="not_attempted", seconds=budget
+                )
             )
+            continue
+        with tempfile.TemporaryDirectory(prefix="dashboard-upload-") as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(data)
+            reports.append(
+                run_import(path, store, source="web", timeout=remaining, limit=SHOWN_PROBLEMS)
+            )
+    return reports
+
+
+def import_upload(
+    data: bytes, filename: str, settings: Settings, store: Store | None = None
+) -> ImportReport:
+    """One file with the whole budget of an upload."""
+    (report,) = import_uploads([(filename, data)], settings, store)
+    return report
+
+
+def undo_request(store: Store, batch: str | None) -> tuple[dict, int]:
+    """POST /api/undo: `batch` (form field or query) names the import to undo, which must
+    still be the latest in effect; without it, the latest. Returns (JSON body, status)."""
+    from ..store.repository import UndoRefused
+
+    if batch is not None and not (batch.isdigit() and len(batch) < 12):
+        return {"error": "batch must be a whole number"}, 400
     try:
-        (payload,) = json.loads(done.stdout)
-    except (ValueError, TypeError):
-        detail = (done.stderr or done.stdout or "").strip().splitlines()[-1:] or ["?"]
-        return ImportReport.refused(name, "import_crashed", detail=detail[0][:300])
-    return ImportReport.from_dict(payload)
+        undone = store.undo(int(batch)) if batch is not None else store.undo_latest()
+    except UndoRefused as refused:
+        return {
+            "error": refused.code,
+            "message": refused.message("nb"),
+            "message_en": refused.message("en"),
+            "latest": refused.latest_id,
+        }, 409
+    if undone is None:
+        return {"error": "nothing to undo"}, 409
+    return undone, 200

@@ -11,7 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..settings import Settings
 from .auth import csrf, init_auth, is_admin
 from .headers import init_headers
-from .imports import import_upload
+from .imports import import_uploads, undo_request
 
 
 def max_request_bytes(settings: Settings) -> int:
@@ -58,7 +58,7 @@ def register_server_routes(server: Flask, settings: Settings) -> None:
         files = request.files.getlist("file")
         if not files:
             return jsonify(error="no file"), 400
-        reports = [import_upload(f.read(), f.filename or "upload.xlsx", settings) for f in files]
+        reports = import_uploads([(f.filename or "upload.xlsx", f.read()) for f in files], settings)
         status = 200 if all(r.ok for r in reports) else 422
         return jsonify([r.to_dict(lang) for r in reports]), status
 
@@ -69,8 +69,8 @@ def register_server_routes(server: Flask, settings: Settings) -> None:
         csrf.protect()
         if not is_admin():
             return jsonify(error="admin login required"), 403
-        undone = get_store().undo_latest()
-        return (jsonify(undone), 200) if undone else (jsonify(error="nothing to undo"), 409)
+        body, status = undo_request(get_store(), request.values.get("batch"))
+        return jsonify(body), status
 
     @server.errorhandler(RequestEntityTooLarge)
     def too_large(_error):

@@ -6,7 +6,7 @@ import pytest
 from tests.reliability.harness import UPLOAD_LIMIT_MB, healthy_everywhere
 from tests.unit.test_files import ROWS
 from tests.unit.test_store import snapshot
-from tests.workbooks import add_member, bomb, rewrite_member, write_xlsx
+from tests.workbooks import add_cells, add_member, bomb, move_member, rewrite_member, write_xlsx
 
 pytestmark = pytest.mark.reliability
 
@@ -39,6 +39,24 @@ def macro_as_xlsx(tmp_path):
     return "makro.xlsx", add_member(data, "xl/vbaProject.bin", b"\0macro")
 
 
+def far_apart_cells(tmp_path):
+    """A few KB whose cells at XFD3 and A1048576 once aborted the reader in Rust."""
+    path = add_cells(write_xlsx(tmp_path / "spredt.xlsx", ROWS), {"XFD3": 1, "A1048576": 1})
+    return path.name, path.read_bytes()
+
+
+def sheet_as_bin(tmp_path):
+    """The sheet stored as `.bin`, with an entity declaration: once never checked."""
+    path = write_xlsx(tmp_path / "bin.xlsx", ROWS)
+    move_member(path, "xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.bin")
+
+    def inject(xml: bytes) -> bytes:
+        end = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+        return xml[:end] + BILLION_LAUGHS + xml[end:]
+
+    return path.name, rewrite_member(path, "xl/worksheets/sheet1.bin", inject).read_bytes()
+
+
 def pdf_as_xlsx(_tmp_path):
     return "rapport.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"0" * 4096
 
@@ -51,6 +69,11 @@ HOSTILE = {
     ),
     "macro-disguised": (macro_as_xlsx, "Filtypen støttes ikke (makroarbeidsbok med .xlsx-navn"),
     "not-excel": (pdf_as_xlsx, "Filtypen støttes ikke (ikke en Excel-arbeidsbok (OOXML))"),
+    "far-apart-cells": (far_apart_cells, "Arket dekker A1:XFD1048576"),
+    "sheet-as-bin": (
+        sheet_as_bin,
+        "Filen inneholder XML-deklarasjoner (DOCTYPE/ENTITY) i xl/worksheets/sheet1.bin",
+    ),
 }
 
 
@@ -80,8 +103,10 @@ def test_rel004_hostile_workbook_is_refused_with_a_clear_message(kind, admin, un
     (report,) = response.json()
     assert report["outcome"] == "rejected" and report["file"] == name
     (error,) = report["errors"]
-    assert message in error["message"], error["message"]
+    assert message in error["message"].replace("\u00a0", " "), error["message"]
     assert error["message_en"] and error["message_en"] != error["message"]
+    # Refused files are in the history too, with the same outcome.
+    assert report["batch_id"] and report["outcome"] == "rejected"
 
 
 def test_rel005_over_size_request_is_refused_with_a_clear_message(admin, unchanged):

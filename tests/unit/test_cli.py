@@ -137,3 +137,52 @@ def test_cli013_runs_as_a_module(db, good):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_cli014_undo_by_batch_number(db, good, bad, tmp_path, capsys):
+    later = write_xlsx(
+        tmp_path / "senere.xlsx", {"Økonomi": [ECONOMY_HEADER, [2021, "Nardo", 5, 5, 5]]}
+    )
+    main(["import", good, "--db", db])
+    main(["import", str(later), "--db", db])
+    capsys.readouterr()
+    assert main(["undo", "--db", db, "--batch", "1"]) == 1
+    out = capsys.readouterr()
+    assert "nr. 2 (senere.xlsx)" in out.out + out.err and "etter" in out.out + out.err
+    assert main(["undo", "--db", db, "--batch", "2"]) == 0
+    assert "Angret import nr. 2 (senere.xlsx): 1 rad fjernet, 0 rader tilbakeført." in (
+        capsys.readouterr().out
+    )
+    assert main(["undo", "--db", db, "--batch", "2"]) == 1
+    with pytest.raises(SystemExit) as usage:
+        main(["undo", "--db", db, "--batch", "x"])
+    assert usage.value.code == 2
+
+
+def test_cli015_one_row_is_one_rad(db, tmp_path, capsys):
+    one = write_xlsx(tmp_path / "en.xlsx", {"Økonomi": [ECONOMY_HEADER, [2019, "Byåsen", 1, 1, 1]]})
+    assert main(["import", str(one), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "1 rad," in out and "1 rader" not in out and "1 enhet" in out and "1 enheter" not in out
+    assert main(["import", str(one), "--db", db, "--lang", "en"]) == 0
+    assert main(["undo", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "1 rad fjernet" in out and "1 rader" not in out
+
+
+def test_cli016_the_command_line_import_runs_under_the_same_limits(
+    db, good, tmp_path, monkeypatch, capsys
+):
+    """A reader that dies as a failed Rust allocation does: a clean refusal and a history
+    row, not a backtrace and a dead command."""
+    from tests.import_hooks import hook_environment
+
+    for name, value in hook_environment(tmp_path / "hook", "abort").items():
+        monkeypatch.setenv(name, value)
+    assert main(["import", good, "--db", db]) == 1
+    out = capsys.readouterr().out
+    assert "god.xlsx: avvist" in out and "minne" in out
+    assert "memory allocation" not in out
+    assert main(["history", "--db", db, "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["file_name"], row["outcome"]) == ("god.xlsx", "rejected")

@@ -37,7 +37,16 @@ THEMES = _unique(S.THEME_LABELS.values())
 THEME_SPELLINGS = _unique(S.THEMES)
 LADDER_LABELS = _unique(S.LADDER_LABELS.values())
 CATEGORIES = _unique([*S.ENTRY, *S.DIRECTIONS])
-LIMITS = ("MAX_UNCOMPRESSED_MB", "MAX_ROWS_PER_SHEET", "SUPPRESSION_THRESHOLD")
+LIMITS = (
+    "MAX_UNCOMPRESSED_MB",
+    "MAX_ROWS_PER_SHEET",
+    "MAX_CELLS",
+    "SUPPRESSION_THRESHOLD",
+    "YEAR_MIN",
+    "IMPORT_TIMEOUT",
+    "IMPORT_MEMORY_MB",
+    "IMPORT_CPU_SECONDS",
+)
 
 
 def _assert_mentioned(word: str) -> None:
@@ -123,7 +132,12 @@ def test_doc014_limit_and_default_documented(name, monkeypatch):
     default = {
         "MAX_UNCOMPRESSED_MB": settings.max_uncompressed_bytes // (1024 * 1024),
         "MAX_ROWS_PER_SHEET": settings.max_rows_per_sheet,
+        "MAX_CELLS": settings.max_cells,
         "SUPPRESSION_THRESHOLD": settings.suppression_threshold,
+        "YEAR_MIN": settings.year_min,
+        "IMPORT_TIMEOUT": settings.import_timeout_seconds,
+        "IMPORT_MEMORY_MB": settings.import_memory_mb,
+        "IMPORT_CPU_SECONDS": settings.import_cpu_seconds,
     }[name]
     lines = [line for line in _doc().splitlines() if f"`DASHBOARD_{name}`" in line]
     assert lines, f"docs/FORMAT.md does not mention `DASHBOARD_{name}`"
@@ -134,3 +148,29 @@ def test_doc014_limit_and_default_documented(name, monkeypatch):
 
 def test_doc015_zones_file_setting_documented():
     _assert_mentioned("DASHBOARD_ZONES_FILE")
+
+
+def test_doc016_the_year_window_default_is_documented(monkeypatch):
+    """The default upper end is relative (next year), so the page says so in words."""
+    from datetime import date
+
+    monkeypatch.delenv("DASHBOARD_YEAR_MAX", raising=False)
+    assert Settings().year_max == date.today().year + 1
+    lines = [line for line in _doc().splitlines() if "`DASHBOARD_YEAR_MAX`" in line]
+    assert any("standard neste år" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "constant, shown",
+    [
+        ("MAX_AMOUNT", "100 milliarder kroner"),
+        ("MAX_COUNT", "1 000 000"),
+        ("MAX_NUMBER", "1 milliard"),
+    ],
+)
+def test_doc017_plausible_bounds_are_documented(constant, shown):
+    from dashboard.ingest import values
+
+    words = {"MAX_AMOUNT": 100_000_000_000, "MAX_COUNT": 1_000_000, "MAX_NUMBER": 1_000_000_000}
+    assert getattr(values, constant) == words[constant], "update docs/FORMAT.md with the bound"
+    assert shown in _doc()

@@ -603,3 +603,134 @@ def test_imp062_project_categories_are_checked(column, value, tmp_path, registry
     parsed = parse(tmp_path, registry, settings, {"Prosjekter": [header, row]})
     (p,) = parsed.report.errors
     assert p.column == column and p.value == value and p.expected_nb.startswith("en")
+
+
+# ---------------------------------------------------------------- plausible values (issue 7.7)
+
+
+def only_error(parsed):
+    (problem,) = parsed.report.errors
+    assert parsed.tables == {}
+    return problem
+
+
+@pytest.mark.parametrize("year", [2099, 9999, 1999, date.today().year + 2])
+def test_imp063_a_year_outside_the_window_is_refused_with_the_window(
+    year, tmp_path, registry, settings
+):
+    rows = [ECONOMY_HEADER, [year, "Byåsen", 1000, 900, 800]]
+    p = only_error(parse(tmp_path, registry, settings, {"Økonomi": rows}))
+    assert (p.code, p.cell, p.value, p.column) == ("out_of_range", "A2", str(year), "År")
+    window = f"{settings.year_min}–{settings.year_max}"
+    assert window in p.expected("nb") and f"{settings.year_min}-{settings.year_max}" in p.expected(
+        "en"
+    )
+    assert settings.year_max == date.today().year + 1  # the default: next year at most
+
+
+def test_imp064_the_year_window_is_a_setting(tmp_path, registry, settings):
+    rows = [ECONOMY_HEADER, [2035, "Byåsen", 1000, 900, 800], [2012, "Heimdal", 1000, 900, 800]]
+    wide = settings.with_overrides(year_min=2000, year_max=2040)
+    parsed = parse(tmp_path, registry, wide, {"Økonomi": rows})
+    assert parsed.report.errors == [] and len(parsed.tables["economy"]) == 2
+    narrow = settings.with_overrides(year_min=2015, year_max=2040)
+    p = only_error(parse(tmp_path, registry, narrow, {"Økonomi": rows}))
+    assert p.cell == "A3" and "2015–2040" in p.expected("nb")
+
+
+@pytest.mark.parametrize("raw", ["31.12.9999", "01.01.1900", "2099-06-01", date(1900, 1, 1)])
+def test_imp065_a_council_date_outside_the_window_is_refused(raw, tmp_path, registry, settings):
+    rows = [COUNCIL_HEADER, [raw, "Brukerråd vest", "Byåsen", 3, 5, 4, 1, "Ja"]]
+    p = only_error(parse(tmp_path, registry, settings, {"Brukerråd": rows}))
+    assert (p.code, p.cell, p.column) == ("out_of_range", "A2", "Dato")
+    assert p.value and f"01.01.{settings.year_min}" in p.expected("nb")
+    assert f"31.12.{settings.year_max}" in p.expected("en")
+
+
+@pytest.mark.parametrize(
+    "column, raw",
+    [
+        ("Budsjett", 1e28),
+        ("Regnskap", "1 000 000 000 000 000"),
+        ("Lønnskostnader", -1e15),
+        ("Budsjett", 1e-300),
+        ("Budsjett", 0.5),
+    ],
+)
+def test_imp066_an_implausible_amount_is_refused(column, raw, tmp_path, registry, settings):
+    row = [2019, "Byåsen", 1000, 900, 800]
+    row[ECONOMY_HEADER.index(column)] = raw
+    p = only_error(parse(tmp_path, registry, settings, {"Økonomi": [ECONOMY_HEADER, row]}))
+    assert (p.code, p.column) == ("out_of_range", column)
+    if raw in (1e28, 1e-300):
+        assert p.value == {1e28: "1E+28", 1e-300: "1E-300"}[raw]  # as Excel shows it
+    assert "100\u00a0000\u00a0000\u00a0000" in p.expected("nb")
+    assert p.expected("en") != p.expected("nb")
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "nan", "1e400"])
+def test_imp067_infinite_and_nan_cells_are_refused(text, tmp_path, registry, settings):
+    """A number cell holding inf or NaN (Excel never writes one; a script can)."""
+    path = write_xlsx(
+        tmp_path / "x.xlsx", {"Økonomi": [ECONOMY_HEADER, [2019, "Byåsen", 1000, 900, 800]]}
+    )
+
+    def poison(xml: bytes) -> bytes:
+        return xml.replace(b"<v>900</v>", f"<v>{text}</v>".encode())
+
+    rewrite_member(path, "xl/worksheets/sheet1.xml", poison)
+    p = only_error(parse_file(path, registry, settings))
+    assert p.cell == "D2" and p.code in {"bad_value", "out_of_range"}
+
+
+@pytest.mark.parametrize(
+    "sheet, header, row, column",
+    [
+        ("Brukerundersøkelse", SURVEY_HEADER, [2019, "Byåsen", "Informasjon", 4.5, 1e12], "E2"),
+        ("Mål", GOALS_HEADER, [2019, "Byåsen", "Mål", "Ind", 1e300, None, None], "E2"),
+        ("Kvalitetsindikatorer", QUALITY_HEADER, [2019, "Byåsen", "X", 1e300, None], "D2"),
+        ("Risikovilje", RISK_HEADER, [2019, "Byåsen", 3, "Ja", 10**20, 1, None], "E2"),
+    ],
+)
+def test_imp068_other_numbers_are_bounded_too(
+    sheet, header, row, column, tmp_path, registry, settings
+):
+    p = only_error(parse(tmp_path, registry, settings, {sheet: [header, row]}))
+    assert p.cell == column and p.code == "out_of_range"
+
+
+def test_imp069_formula_text_in_a_message_is_shown_as_written(tmp_path, registry, settings):
+    path = write_xlsx(tmp_path / "f.xlsx", {"Økonomi": [ECONOMY_HEADER, [2019, "Byåsen", 1, 9, 8]]})
+    formula = 'IF(A1&amp;"x"&lt;&gt;"",1,2)'  # as Excel stores A1&"x"<>"" in the XML
+    rewrite_member(path, "xl/worksheets/sheet1.xml", _with_formula("C2", formula, None))
+    p = only_error(parse_file(path, registry, settings))
+    assert p.code == "formula_no_value"
+    assert '=IF(A1&"x"<>"",1,2)' in p.message("nb") and "&amp;" not in p.message("en")
+    assert p.value == '=IF(A1&"x"<>"",1,2)'
+
+
+def test_imp070_a_known_sheet_name_with_other_headers_gets_one_clear_message(
+    tmp_path, registry, settings
+):
+    """A sheet named «Brukerråd» that holds the budget: one error, saying what it looks like."""
+    rows = [ECONOMY_HEADER, [2019, "Byåsen", 1000, 900, 800]]
+    parsed = parse(tmp_path, registry, settings, {"Brukerråd": rows})
+    p = only_error(parsed)
+    assert p.code == "header_not_found" and p.sheet == "Brukerråd"
+    assert "«Økonomi»" in p.message("nb") and "'Økonomi'" in p.message("en")
+    (sheet,) = parsed.report.sheets
+    assert sheet.title == "Brukerråd"  # recognised by its name, not "not recognised"
+    assert [q.code for q in parsed.report.problems] == ["header_not_found"]
+
+
+def test_imp071_problems_beyond_the_kept_number_are_counted_not_kept(
+    tmp_path, registry, settings, monkeypatch
+):
+    from dashboard.ingest import report as report_module
+
+    monkeypatch.setattr(report_module, "KEPT_PROBLEMS", 50)
+    rows = [ECONOMY_HEADER] + [[2019, f"Sone {i}", "mye", 900, 800] for i in range(120)]
+    parsed = parse(tmp_path, registry, settings, {"Økonomi": rows})
+    report = parsed.report
+    assert report.counts["error"] == 240 and len(report.errors) == 50
+    assert report.outcome == "rejected" and parsed.tables == {}

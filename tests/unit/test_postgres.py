@@ -22,6 +22,12 @@ from tests.unit.test_cli import (  # noqa: F401 - run again here, against Postgr
     test_cli008_indicators_csv_filtered,
     test_cli009_indicators_json,
     test_cli012_history_and_undo,
+    test_cli014_undo_by_batch_number,
+)
+from tests.unit.test_import_runs import (  # noqa: F401 - run again here, against PostgreSQL
+    hook,
+    test_run001_child_that_commits_then_times_out_reports_what_is_stored,
+    test_run002_timeout_before_commit_is_in_the_history_and_stores_nothing,
 )
 from tests.unit.test_store import (  # noqa: F401 - run again here, against PostgreSQL
     economy_file,
@@ -37,6 +43,8 @@ from tests.unit.test_store import (  # noqa: F401 - run again here, against Post
     test_sto011_sample_is_loaded_only_when_the_store_is_empty,
     test_sto012_concurrent_imports_each_land_whole,
     test_sto013_version_changes_on_import_and_undo,
+    test_sto015_undo_by_batch_id_only_while_it_is_the_latest_in_effect,
+    test_sto016_the_full_problem_list_is_kept_by_batch_id,
 )
 
 pytestmark = pytest.mark.postgres

@@ -220,3 +220,64 @@ def test_sto014_db_setting_takes_a_path_or_a_url(url_kind, tmp_path):
     target = tmp_path / "x.sqlite"
     value = str(target) if url_kind == "path" else f"sqlite:///{target}"
     assert database_url_from(value) == f"sqlite:///{target}"
+
+
+def test_sto015_undo_by_batch_id_only_while_it_is_the_latest_in_effect(store, tmp_path):
+    from dashboard.store.repository import UndoRefused
+
+    first = store.import_path(economy_file(tmp_path, "a.xlsx", [2019, "Byåsen", 1000, 900, 800]))
+    second = store.import_path(economy_file(tmp_path, "b.xlsx", [2019, "Byåsen", 2000, 900, 800]))
+    with pytest.raises(UndoRefused) as refused:
+        store.undo(first.batch_id)  # someone imported since
+    assert refused.value.code == "not_latest"
+    assert (refused.value.latest_id, refused.value.latest_file) == (second.batch_id, "b.xlsx")
+    assert current_values(store, "economy", "budget") == [(2000,)]
+    undone = store.undo(second.batch_id)
+    assert (undone["batch_id"], undone["file"]) == (second.batch_id, "b.xlsx")
+    assert current_values(store, "economy", "budget") == [(1000,)]
+    with pytest.raises(UndoRefused) as refused:
+        store.undo(second.batch_id)  # already undone
+    assert refused.value.code == "not_in_effect"
+    with pytest.raises(UndoRefused) as refused:
+        store.undo(999)
+    assert refused.value.code == "not_found"
+    assert store.undo(first.batch_id)["removed"] == 1
+    assert store.current("economy").empty
+
+
+def test_sto016_the_full_problem_list_is_kept_by_batch_id(store, tmp_path):
+    rows = [[2019, f"Sone {i}", 1000, 900, 800] for i in range(300)]
+    report = store.import_path(economy_file(tmp_path, "mange.xlsx", *rows))
+    assert report.outcome == "rejected" and report.counts["error"] == 300
+    shown = store.batch_report(report.batch_id, limit=20)
+    assert len(shown.errors) == 20 and shown.counts["error"] == 300
+    everything = store.batch_problems(report.batch_id)
+    assert len(everything) == 300 and everything[-1].cell == "B301"
+    assert everything[0].file == "mange.xlsx" and everything[0].code == "unknown_zone"
+    with store.engine.connect() as conn:
+        summary = conn.execute(
+            select(batches.c.report).where(batches.c.id == report.batch_id)
+        ).scalar_one()
+    assert len(summary) < 2000  # the problems live in their own table, not in this text
+
+
+def test_sto017_a_store_made_before_tickets_and_problem_rows_is_brought_up_to_date(
+    settings, registry
+):
+    from sqlalchemy import create_engine, inspect
+
+    old = create_engine(settings.database_url)
+    with old.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE import_batches (id INTEGER PRIMARY KEY, file_name VARCHAR(500) NOT "
+            "NULL, sha256 VARCHAR(64) NOT NULL, imported_at DATETIME NOT NULL, outcome "
+            "VARCHAR(20) NOT NULL, source VARCHAR(20) NOT NULL, rows INTEGER NOT NULL, errors "
+            "INTEGER NOT NULL, warnings INTEGER NOT NULL, report TEXT NOT NULL, undone_at "
+            "DATETIME)"
+        )
+    old.dispose()
+    store = Store(settings, registry)
+    store.ensure_ready(load_sample=False)
+    columns = {c["name"] for c in inspect(store.engine).get_columns("import_batches")}
+    assert "ticket" in columns
+    assert "import_problems" in inspect(store.engine).get_table_names()

@@ -5,13 +5,11 @@ import re
 
 import openpyxl
 import pytest
-from flask_login import login_user
 
 from dashboard.app import create_app
 from dashboard.data import get_store
 from dashboard.export import ExportRequest, export_tables, neutralise
 from dashboard.pages import import_page
-from dashboard.web.auth import ADMIN, User, csrf_token
 from dashboard.web.imports import safe_filename
 from tests.workbooks import ECONOMY_HEADER, PROJECT_HEADER, SURVEY_HEADER, write_xlsx
 
@@ -184,52 +182,6 @@ def test_web020_import_page_asks_for_login(client):
         layout = import_page.layout(lang="nb")
     text = str(layout)
     assert "Du må være logget inn som administrator" in text and "Importhistorikk" in text
-
-
-def test_web021_upload_callback_imports_and_reports(app, tmp_path):
-    good = write_xlsx(
-        tmp_path / "god.xlsx", {"Økonomi": [ECONOMY_HEADER, [2022, "Byåsen", 1000, 900, 800]]}
-    )
-    bad = write_xlsx(
-        tmp_path / "feil.xlsx", {"Økonomi": [ECONOMY_HEADER, [2022, "Heimdall", 1000, 900, 800]]}
-    )
-    contents = [
-        "data:application/vnd.openxmlformats;base64,"
-        + __import__("base64").b64encode(p.read_bytes()).decode()
-        for p in (good, bad)
-    ]
-    view = {"lang": "nb"}
-    with app.server.test_request_context():
-        assert import_page.on_upload(contents, ["god.xlsx", "feil.xlsx"], "x", view)[0] == (
-            import_page.t("imp_forbidden", "nb")
-        )
-        login_user(User(ADMIN))
-        status, results, stored, history, hidden = import_page.on_upload(
-            contents, ["god.xlsx", "feil.xlsx"], csrf_token(), view
-        )
-    assert status == "1 av 2 filer importert eller uendret, 1 avvist."
-    assert "Mente du «Heimdal»" in str(results) and "B2" in str(results)
-    assert hidden is False
-    assert [r["outcome"] for r in stored] == ["imported", "rejected"]
-    assert "god.xlsx" in str(history)
-    download = import_page.on_download_errors(1, stored, view)
-    rows = xlsx_rows(__import__("base64").b64decode(download["content"]))
-    assert rows[0][:3] == ("Fil", "Ark", "Celle") and rows[1][:3] == ("feil.xlsx", "Økonomi", "B2")
-
-
-def test_web022_undo_callback_restores(app, tmp_path):
-    store = get_store()
-    before = store.version()
-    with app.server.test_request_context():
-        store.import_path(
-            write_xlsx(
-                tmp_path / "a.xlsx", {"Økonomi": [ECONOMY_HEADER, [2022, "Byåsen", 1, 1, 1]]}
-            )
-        )
-        login_user(User(ADMIN))
-        message, _history = import_page.on_undo(1, csrf_token(), {"lang": "en"})
-    assert message.startswith("Import no.") and "is undone" in message
-    assert store.version() != before and store.current("economy")["year"].max() == 2021
 
 
 def test_web023_upload_names_are_made_safe():
