@@ -29,7 +29,7 @@ from .web.server import register_server_routes
 
 # Modules under dashboard/pages, each with `register(app)`; a missing one is skipped, so
 # the import page can arrive in its own change.
-PAGE_MODULES = ("overview", "zone", "compare", "meeting", "import_page")
+PAGE_MODULES = ("overview", "zone", "compare", "meeting", "import_page", "audit_log")
 
 INDEX = """<!DOCTYPE html>
 <html lang="{lang}">

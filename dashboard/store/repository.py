@@ -137,9 +137,7 @@ class Store:
         report.imported_at = now.isoformat(timespec="seconds")
         if not report.sha256:
             # The file could not even be read: no batch, but the attempt is on record.
-            audit.AuditLog(self.engine).record(
-                actor, audit.IMPORT, **_import_audit(report, source, address)
-            )
+            self.record_refused(report, source, actor, address)
             return report
         with self._write() as conn:
             if not report.error_count:
@@ -196,6 +194,15 @@ class Store:
             self._finish_batch(conn, report)
             audit.record(conn, actor, audit.IMPORT, **_import_audit(report, source, address))
             return report.batch_id
+
+    def record_refused(
+        self, report: ImportReport, source: str, actor: Identity, address: str | None
+    ) -> None:
+        """An import refused before it reached the store (too large, unreadable upload, out
+        of time): no batch, but the attempt is in the audit trail."""
+        audit.AuditLog(self.engine).record(
+            actor, audit.IMPORT, **_import_audit(report, source, address)
+        )
 
     def batch_for_ticket(self, ticket: str) -> int | None:
         with self.engine.connect() as conn:
