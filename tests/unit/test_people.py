@@ -23,7 +23,7 @@ def people(store):
 
 def open_session(store, principal: str, token: str = "t") -> None:
     LoginSessions(store.engine).add(
-        LoginSession(token + principal, principal, "user", "fingerprint", None, 0, 2**40)
+        LoginSession(token + principal, principal, "user", "fingerprint", None, 0, 2**31 - 1)
     )
 
 
