@@ -20,6 +20,7 @@ from .data import init_data
 from .i18n import lang_of
 from .settings import ASSETS_DIR, Settings, get_settings
 from .store.repository import Store
+from .web.callback_guard import register_callback_guard
 from .web.server import register_server_routes
 
 # Modules under dashboard/pages, each with `register(app)`; a missing one is skipped, so
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         module.register(app)
     app.layout = html.Div([dash.page_container, dcc.Store(id=VIEW_SYNC)])
     register_shell_callbacks(app)
+    register_callback_guard(app, settings)
     return app
 
 

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html
 
+from . import urls
 from .data import Dataset
 from .i18n import SUPPRESSED, t
-from .panels import Flag, TableView, sources_note
+from .panels import Flag, TableView, current, sources_note
 from .urls import EXPORT_SIDES, PAGES, export_href, make_view, shell_hrefs, view_export
+from .web.callback_guard import Each, declare
 
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 FLAG_ICONS = {"spiral": "▼", "no_council": "■", "no_radical": "◆", "suppressed": ":"}
@@ -33,6 +35,7 @@ def link_id(name: str) -> dict:
 
 
 VIEW_SYNC = "view-sync"  # a store in the app layout, the output of the URL-sync callback
+ROUTER_LOCATION = "_pages_location"  # Dash's own location component for its page router
 
 
 # ---------------------------------------------------------------- the shell
@@ -44,7 +47,14 @@ def default_zone(dataset: Dataset | None) -> str | None:
     return str(dataset.zones["id"].iloc[0])
 
 
-def export_links(side: str, year: int | None, zones: Sequence[str], lang: str) -> html.P:
+def export_links(
+    lang: str,
+    side: str,
+    year: int | None,
+    zones: Sequence[str],
+    sort: str | None = None,
+    direction: str | None = None,
+) -> html.P:
     """'Last ned Excel · Last ned CSV': plain links to the export route for this view."""
     return html.P(
         [
@@ -53,13 +63,13 @@ def export_links(side: str, year: int | None, zones: Sequence[str], lang: str) -
             html.A(
                 t("export_xlsx", lang),
                 id=link_id("export-xlsx"),
-                href=export_href("xlsx", side, year, list(zones), lang),
+                href=export_href("xlsx", side, year, list(zones), lang, None, sort, direction),
             ),
             html.Span(" · ", **{"aria-hidden": "true"}),
             html.A(
                 t("export_csv", lang),
                 id=link_id("export-csv"),
-                href=export_href("csv", side, year, list(zones), lang),
+                href=export_href("csv", side, year, list(zones), lang, None, sort, direction),
             ),
         ],
         className="export-links",
@@ -116,8 +126,7 @@ def page_shell(
     page with no query. The export links are shown when the page is one of EXPORT_SIDES.
     """
     view = view or make_view(active, lang)
-    view.setdefault("default_zone", default_zone(dataset))
-    hrefs = shell_hrefs(view, view["default_zone"])
+    hrefs = shell_hrefs(view, default_zone(dataset))
     other = "en" if lang == "nb" else "nb"
     header = html.Header(
         [
@@ -146,8 +155,7 @@ def page_shell(
     )
     tools = []
     if view["page"] in EXPORT_SIDES:
-        side, year, zones = view_export(view)
-        tools.append(export_links(side, year, zones, lang))
+        tools.append(export_links(lang, **view_export(view)))
     sources = dataset.sources if dataset is not None else None
     footer = html.Footer(
         [
@@ -188,6 +196,13 @@ def register_shell_callbacks(app) -> None:
         Input(view_id(ALL), "data"),
         prevent_initial_call=True,
     )(update_shell_links)
+    declare(
+        app,
+        (view_id(ALL), "data", Each(urls.VIEW, {"page": urls.Choice(urls.PAGES)})),
+        # Dash's page router: the browser's path and query, parsed by each page's layout.
+        (ROUTER_LOCATION, "pathname", urls.Text(512)),
+        (ROUTER_LOCATION, "search", urls.Text(2048)),
+    )
     # The address bar, <html lang> and the title follow the view without a server trip.
     # replaceState (not pushState) so Dash's router does not rebuild the page.
     app.clientside_callback(
@@ -210,16 +225,18 @@ def register_shell_callbacks(app) -> None:
 
 
 def update_shell_links(views: list[dict]):
-    """Callback: the hrefs of every shell link on the page, from the page's view."""
-    view = (views or [None])[0]
+    """Callback: the hrefs of every shell link on the page, from the page's view (parsed
+    again: it came back from the browser)."""
+    prepared = current()
+    view = urls.parse_view((views or [None])[0], prepared.known)
     names = [o["id"]["name"] for o in ctx.outputs_list] if ctx.outputs_list else []
-    return shell_link_values(view, names)
+    return shell_link_values(view, names, default_zone(prepared.dataset))
 
 
-def shell_link_values(view: dict | None, names: list[str]) -> list[str]:
+def shell_link_values(view: dict | None, names: list[str], zone: str | None = None) -> list[str]:
     if not view:
         return ["/" for _ in names]
-    hrefs = shell_hrefs(view, view.get("default_zone"))
+    hrefs = shell_hrefs(view, zone)
     return [hrefs.get(name, "/") for name in names]
 
 

@@ -32,7 +32,6 @@ COMPARE_METRICS = [
     "projects_radical",
     *SURVEY_COLUMNS,
 ]
-DECKS = ("soner", "paneler")
 
 
 # ---------------------------------------------------------------- comparison

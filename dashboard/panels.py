@@ -30,6 +30,7 @@ from .i18n import (
     word,
 )
 from .indicators import SURVEY_COLUMNS
+from .urls import Known
 
 # ---------------------------------------------------------------- the indicators we show
 
@@ -206,6 +207,11 @@ class Prepared:
 
     def default_year(self) -> int | None:
         return self.years[-1] if self.years else None
+
+    @cached_property
+    def known(self) -> Known:
+        """What the URL grammar checks a page's state against."""
+        return Known(tuple(self.zone_ids), tuple(self.years), self.default_year())
 
     @cached_property
     def _projects_by_zone(self) -> dict[str, list[dict]]:

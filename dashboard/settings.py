@@ -73,6 +73,8 @@ class Settings:
     max_upload_bytes: int = field(default_factory=lambda: _env_int("MAX_UPLOAD_MB", 20) * MIB)
     import_timeout_seconds: int = field(default_factory=lambda: _env_int("IMPORT_TIMEOUT", 20))
     default_language: str = field(default_factory=lambda: _env("LANGUAGE", "nb"))
+    # The largest request a page callback (not an upload) may send; larger ones get 413.
+    max_callback_bytes: int = field(default_factory=lambda: _env_int("MAX_CALLBACK_KB", 16) * 1024)
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, html
 
+from .. import urls
 from ..components import (
     chart,
     choice,
@@ -22,9 +23,10 @@ from ..components import (
 )
 from ..decks import CompareView, compare
 from ..figures import compare_spec
-from ..i18n import lang_of, t
-from ..panels import Prepared, current, nearest_year
-from ..urls import make_view, parse_list
+from ..i18n import t
+from ..panels import Prepared, current
+from ..urls import make_view
+from ..web.callback_guard import declare
 
 PAGE = "sammenlign"
 OWN = "cmp-own"
@@ -59,14 +61,20 @@ def register(app) -> None:
     register_choice(app, OWN)
     register_choice(app, OTHERS, multi=True)
     register_choice(app, YEAR)
+    declare(
+        app,
+        (OWN, "data", urls.ZONE),
+        (OTHERS, "data", urls.ZONES),
+        (YEAR, "data", urls.YEAR),
+        (view_id(PAGE), "data", urls.VIEW),
+    )
 
 
 # ---------------------------------------------------------------- pure parts
 
 
-def parse_zones(prepared: Prepared, soner) -> tuple[str | None, list[str]]:
-    """`soner=a,b,c`: the first known zone is the own zone, the rest are compared with it."""
-    zones = [z for z in parse_list(soner) if z in prepared.zone_ids]
+def split_zones(prepared: Prepared, zones: list[str]) -> tuple[str | None, list[str]]:
+    """`soner=a,b,c` (parsed): the first zone is the own zone, the rest are compared with it."""
     own = zones[0] if zones else (prepared.zone_ids[0] if prepared.zone_ids else None)
     return own, [z for z in zones if z != own]
 
@@ -88,11 +96,11 @@ def _view(model: CompareView, lang: str) -> dict:
 # ---------------------------------------------------------------- layout and callback
 
 
-def layout(soner=None, ar=None, lang=None, **_other):
-    lang = lang_of(lang)
+def layout(**query):
     prepared = current()
-    own, others = parse_zones(prepared, soner)
-    year = nearest_year(prepared, ar)
+    state = urls.parse(PAGE, query, prepared.known)
+    lang, year = state.lang, state.get("ar")
+    own, others = split_zones(prepared, state.get("soner", []))
     model = compare(prepared, own, others, year, lang)
     threshold = prepared.dataset.threshold
     figure, summary, sentences, _table = render(model, lang, threshold)
@@ -127,20 +135,22 @@ def layout(soner=None, ar=None, lang=None, **_other):
 
 
 def update(own, others, year, view):
-    """Callback: another zone, comparison set or year redraws the chart, text and table."""
-    lang = lang_of((view or {}).get("lang"))
-    return update_values(current(), own, others, year, lang, view)
+    """Callback: another zone, comparison set or year redraws the chart, text and table.
+
+    The callback guard has refused unknown, repeated or too many zones before this runs."""
+    return update_values(current(), own, others, year, urls.VIEW.parse(view, None))
 
 
-def update_values(prepared: Prepared, own, others, year, lang: str, view: dict | None = None):
-    year = nearest_year(prepared, year)
-    others = tuple(z for z in (others or []) if z != own)
+def update_values(prepared: Prepared, own, others, year, lang: str):
+    known = prepared.known
+    year = urls.YEAR.parse(year, known)
+    own = urls.ZONE.parse(own, known)
+    others = tuple(z for z in urls.ZONES.parse(others or [], known) if z != own)
     model, figure, summary, sentences, table = prepared.memo(
         ("sammenlign", own, others, year, lang),
         lambda: _payload(prepared, own, others, year, lang),
     )
-    new_view = {**_view(model, lang), "default_zone": (view or {}).get("default_zone")}
-    return figure, summary, sentences, table, new_view
+    return figure, summary, sentences, table, _view(model, lang)
 
 
 def _payload(prepared: Prepared, own, others, year, lang: str):

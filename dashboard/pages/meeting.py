@@ -11,6 +11,7 @@ from __future__ import annotations
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
 
+from .. import urls
 from ..components import (
     chart,
     flag_badge,
@@ -19,11 +20,11 @@ from ..components import (
     table_details,
     view_id,
 )
-from ..decks import DECKS, Slide, meeting_deck
+from ..decks import Slide, meeting_deck
 from ..figures import ranking_spec
-from ..i18n import lang_of, t
-from ..panels import Prepared, TableView, current, nearest_year
-from ..urls import make_view, parse_int
+from ..i18n import t
+from ..panels import Prepared, TableView, current
+from ..urls import make_view
 
 PAGE = "mote"
 SLIDE = "mote-slide"
@@ -145,14 +146,13 @@ def _deck_switch(deck: str, year, lang: str) -> dcc.Link:
 # ---------------------------------------------------------------- layout
 
 
-def layout(visning=None, ar=None, lysbilde=None, auto=None, lang=None, **_other):
-    lang = lang_of(lang)
+def layout(**query):
     prepared = current()
-    deck = visning if visning in DECKS else DECKS[0]
-    year = nearest_year(prepared, ar)
+    state = urls.parse(PAGE, query, prepared.known)
+    lang, deck, year = state.lang, state.get("visning"), state.get("ar")
     slides = meeting_deck(prepared, deck, year, lang)
-    position = min(max((parse_int(lysbilde, 1) or 1) - 1, 0), len(slides) - 1)
-    seconds = parse_int(auto, 0, 0, 3600) or 0
+    position = min(state.get("lysbilde") - 1, len(slides) - 1)
+    seconds = state.get("auto", 0)
     texts = {
         "position": t("mote_position", lang, n="{n}", total="{total}"),
         "pause": t("mote_pause", lang),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
+from .. import urls
 from ..components import (
     flag_badge,
     legend,
@@ -18,19 +19,18 @@ from ..components import (
     view_id,
     year_choice,
 )
-from ..i18n import lang_of, soft_hyphens, t
+from ..i18n import soft_hyphens, t
 from ..panels import (
-    BY_SLUG,
     OVERVIEW_GROUPS,
     ZONE_SORT,
     OverviewView,
     Prepared,
     current,
-    nearest_year,
     overview,
     spiral_history,
 )
-from ..urls import make_view
+from ..urls import ASC, DESC, make_view
+from ..web.callback_guard import Each, declare
 
 PAGE = "oversikt"
 YEAR = "ovw-year"
@@ -38,7 +38,6 @@ FLAGS = "ovw-flags"
 TABLE = "ovw-table"
 SORT = "ovw-sort-state"
 SORT_BUTTON = "ovw-sort"
-DESC, ASC = "synkende", "stigende"
 
 
 def register(app) -> None:
@@ -62,6 +61,13 @@ def register(app) -> None:
         prevent_initial_call=True,
     )(update)
     register_choice(app, YEAR)
+    declare(
+        app,
+        (YEAR, "data", urls.YEAR),
+        ({"type": SORT_BUTTON, "col": ALL}, "n_clicks", Each(urls.CLICKS, {"col": urls.SORT})),
+        (SORT, "data", urls.SORT_STATE),
+        (view_id(PAGE), "data", urls.VIEW),
+    )
 
 
 # ---------------------------------------------------------------- pure parts
@@ -189,12 +195,13 @@ def _title(lang: str) -> str:
 # ---------------------------------------------------------------- layout and callback
 
 
-def layout(ar=None, sorter=None, retning=None, lang=None, **_other):
-    lang = lang_of(lang)
+def layout(**query):
     prepared = current()
-    year = nearest_year(prepared, ar)
-    sort = sorter if sorter in BY_SLUG or sorter == ZONE_SORT else ZONE_SORT
-    model, flags, table = render(prepared, year, lang, sort, retning == DESC)
+    state = urls.parse(PAGE, query, prepared.known)
+    lang, year = state.lang, state.get("ar")
+    model, flags, table = render(
+        prepared, year, lang, state.get("sorter"), state.get("retning") == DESC
+    )
     content = [
         html.H1(t("ovw_title", lang)),
         html.P(t("ovw_intro", lang), className="lead"),
@@ -225,19 +232,22 @@ def layout(ar=None, sorter=None, retning=None, lang=None, **_other):
 
 
 def update(year, _clicks, sort_state, view):
-    """Callback: a new year or a sort click redraws the flags and the table."""
-    lang = lang_of((view or {}).get("lang"))
+    """Callback: a new year or a sort click redraws the flags and the table.
+
+    Its inputs were checked by the callback guard; they are parsed here once more so that a
+    year without data or a column the overview does not show falls back to the default."""
     clicked = ctx.triggered_id.get("col") if isinstance(ctx.triggered_id, dict) else None
-    return update_view(current(), year, sort_state, clicked, lang, view)
+    return update_view(current(), year, sort_state, clicked, urls.VIEW.parse(view, None))
 
 
-def update_view(prepared: Prepared, year, sort_state, clicked, lang, view=None):
-    state = next_sort(sort_state, clicked)
-    year = nearest_year(prepared, year)
+def update_view(prepared: Prepared, year, sort_state, clicked, lang):
+    known = prepared.known
+    clicked = clicked if clicked in urls.SORTS else None
+    state = next_sort(urls.SORT_STATE.parse(sort_state, known), clicked)
+    year = urls.YEAR.parse(year, known)
     descending = state["retning"] == DESC
     model, flags, table = prepared.memo(
         ("oversikt", year, state["sorter"], descending, lang),
         lambda: render(prepared, year, lang, state["sorter"], descending),
     )
-    new_view = {**_view(model, lang), "default_zone": (view or {}).get("default_zone")}
-    return flags, table, state, new_view
+    return flags, table, state, _view(model, lang)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dash
 from dash import ClientsideFunction, Input, Output, State, html
 
+from .. import urls
 from ..components import (
     chart,
     choice,
@@ -28,9 +29,10 @@ from ..components import (
     zone_options,
 )
 from ..figures import budget_spec, empty_spec, history_spec, projects_spec, survey_spec
-from ..i18n import lang_of, t
-from ..panels import Prepared, current, nearest_year
+from ..i18n import t
+from ..panels import Prepared, current
 from ..urls import make_view
+from ..web.callback_guard import declare
 from ..zone_view import PANELS, PanelView, zone_panels
 
 PAGE = "sone"
@@ -77,6 +79,12 @@ def register(app) -> None:
     )(update)
     register_choice(app, ZONE)
     register_choice(app, YEAR)
+    declare(
+        app,
+        (ZONE, "data", urls.ZONE),
+        (YEAR, "data", urls.YEAR),
+        (view_id(PAGE), "data", urls.VIEW),
+    )
     app.clientside_callback(
         # assets/print.js: narrow the charts to paper width, then open the print dialog.
         ClientsideFunction("printing", "print"),
@@ -170,16 +178,12 @@ def _view(zone_id: str | None, year: int | None, lang: str, prepared: Prepared) 
 # ---------------------------------------------------------------- layout and callback
 
 
-def layout(zone_id=None, ar=None, lang=None, **_other):
-    lang = lang_of(lang)
+def layout(zone_id=None, **query):
     prepared = current()
-    known = zone_id in prepared.zone_ids
-    zone = (
-        zone_id
-        if known
-        else (prepared.zone_ids[0] if zone_id is None and prepared.zone_ids else None)
-    )
-    year = nearest_year(prepared, ar)
+    state = urls.parse(PAGE, query, prepared.known, zone_id)
+    lang, year = state.lang, state.get("ar")
+    zone = state.zone or (prepared.zone_ids[0] if zone_id is None and prepared.zone_ids else None)
+    zone_id = str(zone_id)[: urls.MAX_TEXT // 4]  # said back to the user, so kept short
     threshold = prepared.dataset.threshold
     views = (
         zone_panels(prepared, zone, year, lang) if zone else zone_panels(prepared, "", year, lang)
@@ -207,22 +211,18 @@ def layout(zone_id=None, ar=None, lang=None, **_other):
 
 
 def update(zone_id, year, view):
-    """Callback: a new zone or year redraws the five panels in place."""
-    lang = lang_of((view or {}).get("lang"))
-    return update_values(current(), zone_id, year, lang, view)
+    """Callback: a new zone or year redraws the five panels in place (inputs checked by the
+    callback guard, parsed again so that a year without data falls back to the default)."""
+    return update_values(current(), zone_id, year, urls.VIEW.parse(view, None))
 
 
-def update_values(prepared: Prepared, zone_id, year, lang: str, view: dict | None = None):
-    year = nearest_year(prepared, year)
-    zone = zone_id if zone_id in prepared.zone_ids else None
+def update_values(prepared: Prepared, zone_id, year, lang: str):
+    year = urls.YEAR.parse(year, prepared.known)
+    zone = urls.ZONE.parse(zone_id, prepared.known)
     title, *panels = prepared.memo(
         ("sone", zone, year, lang), lambda: _payload(prepared, zone, year, lang)
     )
-    new_view = {
-        **_view(zone, year, lang, prepared),
-        "default_zone": (view or {}).get("default_zone"),
-    }
-    return [title, new_view, *panels]
+    return [title, _view(zone, year, lang, prepared), *panels]
 
 
 def _payload(prepared: Prepared, zone: str | None, year, lang: str) -> list:
