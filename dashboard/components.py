@@ -8,19 +8,21 @@ page callback only has to publish its new view (see `register_shell_callbacks`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html
+from plotly.io.json import to_json_plotly
 
 from . import urls
-from .data import Dataset
+from .data import Dataset, current
 from .i18n import SUPPRESSED, t
-from .panels import Flag, TableView, current, sources_note
 from .urls import EXPORT_SIDES, PAGES, export_href, make_view, shell_hrefs, view_export
+from .views.common import Option, TableView, sources_note
+from .views.flags import SEVERITY_KEYS, Flag
 from .web.callback_guard import Each, declare
 
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
-FLAG_ICONS = {"spiral": "▼", "no_council": "■", "no_radical": "◆", "suppressed": ":"}
 
 
 # ---------------------------------------------------------------- ids
@@ -183,6 +185,12 @@ def page_shell(
     )
 
 
+def plain(value):
+    """Components as the plain JSON Dash sends for them, done once: a callback answer kept
+    per version is then sent without turning hundreds of components into JSON again."""
+    return json.loads(to_json_plotly(value))
+
+
 def _as_list(children) -> list:
     if children is None:
         return []
@@ -283,7 +291,11 @@ def data_table(table: TableView, reason: str = "", class_name: str = "data-table
                 ]
             )
         )
-    return html.Table(parts, className=class_name)
+    if not table.note:
+        return html.Table(parts, className=class_name)
+    return html.Div(
+        [html.Table(parts, className=class_name), html.P(table.note, className="table-note")]
+    )
 
 
 def table_details(table: TableView, lang: str, reason: str = "", body_id: str | None = None):
@@ -298,17 +310,33 @@ def table_details(table: TableView, lang: str, reason: str = "", body_id: str | 
     )
 
 
-def legend(lang: str, threshold: int) -> html.P:
-    return html.P(
-        [
-            html.Strong(f"{t('legend_title', lang)}: "),
-            t("legend_suppressed", lang, n=threshold),
-            "; ",
-            t("legend_missing", lang),
-            ".",
-        ],
-        className="legend-note",
-    )
+def legend(lang: str, threshold: int, cues: bool = False) -> html.P:
+    """The key to the symbols: withheld and missing values, and (on the overview) the cues
+    that compare a cell with the median or the ±3 % band, each with its symbol and colour."""
+    parts = [
+        html.Strong(f"{t('legend_title', lang)}: "),
+        t("legend_suppressed", lang, n=threshold),
+        "; ",
+        t("legend_missing", lang),
+    ]
+    if cues:
+        for cue, key in (
+            ("better", "legend_better"),
+            ("worse", "legend_worse"),
+            ("over", "legend_band"),
+        ):
+            parts += ["; ", cue_mark(cue), " ", t(key, lang)]
+        parts += ["; ", t("legend_trend", lang)]
+    parts.append(".")
+    return html.P(parts, className="legend-note")
+
+
+CUE_SYMBOLS = {"better": "+", "worse": "−", "over": "!", "under": "!"}
+
+
+def cue_mark(cue: str) -> html.Span:
+    """The symbol of a cell's comparison, in its colour (the colour is never the only sign)."""
+    return html.Span(CUE_SYMBOLS[cue], className=f"cue cue-{cue}", **{"aria-hidden": "true"})
 
 
 def chart(prefix: str, figure, summary: str):
@@ -336,26 +364,29 @@ def facts_list(facts: list[tuple[str, str]], reason: str = "") -> list:
     return items
 
 
-def flag_badge(flag: Flag) -> html.Span:
-    """A flag says its meaning in words; the shape before it is extra, never the only sign."""
+def flag_badge(flag: Flag, lang: str, label: str | None = None) -> html.Span:
+    """A flag says its meaning in words; the shape before it is extra, never the only sign.
+    Its severity is said too (hidden words for screen readers, a class for the colour)."""
+    severity = t(SEVERITY_KEYS[flag.severity], lang)
     return html.Span(
         [
-            html.Span(
-                FLAG_ICONS.get(flag.kind, "!"), className="flag-icon", **{"aria-hidden": "true"}
-            ),
-            html.Span(flag.label, className="flag-label"),
+            html.Span(flag.icon, className="flag-icon", **{"aria-hidden": "true"}),
+            html.Span(label or flag.label, className="flag-label"),
+            html.Span(f" ({severity})", className="visually-hidden"),
         ],
-        className=f"flag flag-{flag.kind}",
-        title=flag.detail,
+        className=f"flag flag-{flag.kind} severity-{flag.severity}",
+        title=f"{flag.detail}. {flag.rule}",
     )
 
 
-def flag_list(flags: list[Flag]) -> html.Ul | str:
+def flag_list(flags: list[Flag], lang: str) -> html.Ul | str:
     if not flags:
         return ""
     return html.Ul(
         [
-            html.Li([flag_badge(f), html.Span(f" ({f.detail})", className="flag-detail")])
+            html.Li(
+                [flag_badge(f, lang), html.Span(f" {f.detail}. {f.rule}", className="flag-detail")]
+            )
             for f in flags
         ],
         className="flag-list",
@@ -368,7 +399,11 @@ def empty_state(text: str, element_id: str | None = None, hidden: bool = False) 
 
 
 def choice(
-    group: str, legend_text: str, options: list[tuple[object, str]], value, multi: bool = False
+    group: str,
+    legend_text: str,
+    options: list[tuple[object, str]] | list[Option],
+    value,
+    multi: bool = False,
 ) -> html.Fieldset:
     """A group of toggle buttons (aria-pressed) under a legend; the value is in a store.
 
@@ -378,15 +413,18 @@ def choice(
     `Input(group, "data")`; `register_choice` keeps that store and the buttons in step.
     """
     chosen = set(value or []) if multi else {value}
+    options = [o if isinstance(o, Option) else Option(o[0], o[1]) for o in options]
     buttons = [
         html.Button(
-            label,
-            id={"type": group, "value": option},
+            o.label,
+            id={"type": group, "value": o.value},
             type="button",
             className="chip",
-            **{"aria-pressed": "true" if option in chosen else "false"},
+            disabled=o.disabled,
+            title=o.title or None,
+            **{"aria-pressed": "true" if o.value in chosen else "false"},
         )
-        for option, label in options
+        for o in options
     ]
     return html.Fieldset(
         [
@@ -411,8 +449,34 @@ def register_choice(app, group: str, multi: bool = False) -> None:
     )
 
 
-def year_choice(group: str, years: list[int], value: int | None, lang: str):
-    return choice(group, t("choose_year", lang), [(y, str(y)) for y in years], value)
+def year_choice(group: str, choices: list[Option], value: int | None, lang: str):
+    """The year buttons: a partial year labelled so, a year before a zone joined disabled."""
+    return choice(group, t("choose_year", lang), choices, value)
+
+
+def list_export_links(table: str, side: str, year, zones, lang: str) -> html.P:
+    """Where the rest of a capped list is: the same list in full, as Excel or CSV."""
+    return html.P(
+        [
+            t("list_export", lang),
+            " ",
+            html.A(
+                t("export_xlsx", lang),
+                href=export_href("xlsx", side, year, list(zones), lang, table),
+            ),
+            html.Span(" · ", **{"aria-hidden": "true"}),
+            html.A(
+                t("export_csv", lang),
+                href=export_href("csv", side, year, list(zones), lang, table),
+            ),
+        ],
+        className="list-export",
+    )
+
+
+def notes_block(notes: list[str]) -> list:
+    """Notes that change what the numbers mean (a partial year, a zone not yet joined)."""
+    return [html.P(n, className="notice") for n in notes if n]
 
 
 def zone_options(dataset: Dataset) -> list[tuple[str, str]]:

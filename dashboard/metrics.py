@@ -19,6 +19,7 @@ Fields:
 - `source`: the stored table it comes from (its sheet is that table's sheet kind).
 - `group`: the overview column group it is shown in, or None.
 - `band`: compared with the ±3 % band rather than with the median (the budget result).
+- `count_of`: shown as "part of whole" from two other columns (3 av 4 mål nådd).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Metric:
     source: str = ""
     group: str | None = None
     band: bool = False
+    count_of: tuple[str, str] | None = None
 
     def median_decimals(self, value: float | None) -> int:
         """Whole-number metrics show a median like 3,5 with its decimal, 4 without."""
@@ -161,8 +163,10 @@ CATALOGUE: tuple[Metric, ...] = (
     _count("projects_top_down", "top-down", "projects", better=None, group="group_projects"),
     _count("projects_bottom_up", "bottom-up", "projects", group="group_projects"),
     _count("projects_late_entry", "sen-inngang", "projects", better="lower"),
+    _count("goals_count", "mal-antall", "goals", better=None),
     _count("goals_measured", "mal-malt", "goals", better=None),
     _count("goals_reached", "mal-nadd", "goals"),
+    _count("goals_close", "mal-naer", "goals", better=None),
     Metric(
         "goals_reached_share",
         "mal",
@@ -171,6 +175,7 @@ CATALOGUE: tuple[Metric, ...] = (
         scale=(0, 1),
         source="goals",
         group="group_goals",
+        count_of=("goals_reached", "goals_measured"),
     ),
     Metric(
         "quality_primary_contact",

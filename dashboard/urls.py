@@ -230,7 +230,7 @@ DIRECTIONS = (ASC, DESC)
 DECKS = ("soner", "paneler")
 EXPORT_SIDES = ("oversikt", "sone", "sammenlign", "mote")
 EXPORT_FORMATS = ("xlsx", "csv")
-EXPORT_TABLES = ("indikatorer", "prosjekter", "mal")
+EXPORT_TABLES = ("indikatorer", "prosjekter", "mal", "medianer")
 
 YEAR = Year()
 ZONE = Zone()

@@ -13,7 +13,9 @@ from ..components import (
     choice,
     data_table,
     legend,
+    notes_block,
     page_shell,
+    plain,
     register_choice,
     source_line,
     table_details,
@@ -21,11 +23,12 @@ from ..components import (
     year_choice,
     zone_options,
 )
-from ..decks import CompareView, compare
+from ..data import Prepared, current
 from ..figures import compare_spec
 from ..i18n import t
-from ..panels import Prepared, current
 from ..urls import make_view
+from ..views.common import sources_note, year_choices
+from ..views.compare import CompareView, axis_note, compare
 from ..web.callback_guard import declare
 
 PAGE = "sammenlign"
@@ -33,6 +36,7 @@ OWN = "cmp-own"
 OTHERS = "cmp-others"
 YEAR = "cmp-year"
 SENTENCES = "cmp-sentences"
+NOTES = "cmp-notes"
 TABLE = "cmp-table"
 CHART = "cmp"
 
@@ -51,6 +55,7 @@ def register(app) -> None:
         Output(f"{CHART}-summary", "children"),
         Output(SENTENCES, "children"),
         Output(TABLE, "children"),
+        Output(NOTES, "children"),
         Output(view_id(PAGE), "data"),
         Input(OWN, "data"),
         Input(OTHERS, "data"),
@@ -82,9 +87,9 @@ def split_zones(prepared: Prepared, zones: list[str]) -> tuple[str | None, list[
 def render(model: CompareView, lang: str, threshold: int):
     reason = t("suppressed_reason", lang, n=threshold)
     figure = compare_spec(model.frame, model.panels, lang)
-    summary = t("cmp_figure_summary", lang, count=len(model.panels))
+    summary = f"{t('cmp_figure_summary', lang, count=len(model.panels))} {axis_note(lang)}"
     sentences = html.Ul([html.Li(s) for s in model.sentences], className="compare-sentences")
-    return figure, summary, sentences, data_table(model.table, reason)
+    return figure, summary, sentences, data_table(model.table, reason), notes_block(model.notes)
 
 
 def _view(model: CompareView, lang: str) -> dict:
@@ -103,7 +108,7 @@ def layout(**query):
     own, others = split_zones(prepared, state.get("soner", []))
     model = compare(prepared, own, others, year, lang)
     threshold = prepared.dataset.threshold
-    figure, summary, sentences, _table = render(model, lang, threshold)
+    figure, summary, sentences, _table, notes = render(model, lang, threshold)
     options = zone_options(prepared.dataset)
     content = [
         html.H1(t("cmp_title", lang)),
@@ -112,10 +117,11 @@ def layout(**query):
             [
                 choice(OWN, t("cmp_own", lang), options, own),
                 choice(OTHERS, t("cmp_others", lang), options, others, multi=True),
-                year_choice(YEAR, prepared.years, year, lang),
+                year_choice(YEAR, year_choices(prepared, lang), year, lang),
             ],
             className="controls",
         ),
+        html.Div(notes, id=NOTES),
         html.Section(
             [
                 html.H2(t("cmp_sentences_title", lang), id="cmp-heading"),
@@ -125,7 +131,7 @@ def layout(**query):
                     model.table, lang, t("suppressed_reason", lang, n=threshold), body_id=TABLE
                 ),
                 legend(lang, threshold),
-                source_line(prepared.sources_note(None, lang)),
+                source_line(sources_note(prepared.dataset.sources, None, lang)),
             ],
             className="panel",
             **{"aria-labelledby": "cmp-heading"},
@@ -143,17 +149,16 @@ def update(own, others, year, view):
 
 def update_values(prepared: Prepared, own, others, year, lang: str):
     known = prepared.known
-    year = urls.YEAR.parse(year, known)
+    year = prepared.year_of(year)
     own = urls.ZONE.parse(own, known)
     others = tuple(z for z in urls.ZONES.parse(others or [], known) if z != own)
-    model, figure, summary, sentences, table = prepared.memo(
-        ("sammenlign", own, others, year, lang),
-        lambda: _payload(prepared, own, others, year, lang),
+    model, figure, summary, sentences, table, notes = prepared.cached(
+        _payload, own, others, year, lang
     )
-    return figure, summary, sentences, table, _view(model, lang)
+    return figure, summary, sentences, table, notes, _view(model, lang)
 
 
 def _payload(prepared: Prepared, own, others, year, lang: str):
     model = compare(prepared, own, list(others), year, lang)
-    figure, summary, sentences, table = render(model, lang, prepared.dataset.threshold)
-    return model, figure, summary, sentences, table
+    # Sent as plain JSON, done once per version and view (see components.plain).
+    return (model, *plain(list(render(model, lang, prepared.dataset.threshold))))

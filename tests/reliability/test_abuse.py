@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+from dashboard.sample import YEARS
+from tests.reliability.callbacks import callback_body
 from tests.reliability.harness import healthy_everywhere
 from tests.reliability.viewers import View, router_answer_holds, router_payload
 
@@ -37,31 +39,8 @@ PATH = "/_dash-update-component"
 BOUND = 1.0  # seconds: "answered at once", on a machine shared by four test runs
 
 
-def _outputs(spec: str):
-    parts = spec[2:-2].split("...") if spec.startswith("..") else [spec]
-    found = []
-    for part in parts:
-        ident, prop = part.rsplit(".", 1)
-        found.append(
-            {"id": json.loads(ident) if ident.startswith("{") else ident, "property": prop}
-        )
-    return found if spec.startswith("..") else found[0]
-
-
-def _id_text(component_id) -> str:
-    return json.dumps(component_id) if isinstance(component_id, dict) else component_id
-
-
 def body(deps, marker: str, inputs: list, state: list = ()) -> dict:
-    spec = next(d for d in deps if marker in d["output"])
-    first = inputs[0] if isinstance(inputs[0], dict) else inputs[0][0]
-    return {
-        "output": spec["output"],
-        "outputs": _outputs(spec["output"]),
-        "inputs": inputs,
-        "state": list(state),
-        "changedPropIds": [f"{_id_text(first['id'])}.{first['property']}"],
-    }
+    return callback_body(deps, marker, inputs, state, {"zone-year": list(YEARS)})
 
 
 def compare(deps, own, others, year=2021, view=None):
