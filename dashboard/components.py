@@ -364,19 +364,26 @@ def facts_list(facts: list[tuple[str, str]], reason: str = "") -> list:
     return items
 
 
-def flag_badge(flag: Flag, lang: str, label: str | None = None) -> html.Span:
+def flag_badge(
+    flag: Flag, lang: str, label: str | None = None, say_severity: bool = True
+) -> html.Span:
     """A flag says its meaning in words; the shape before it is extra, never the only sign.
     Its severity is said too (hidden words for screen readers, a class for the colour)."""
-    severity = t(SEVERITY_KEYS[flag.severity], lang)
+    severity = severity_text(flag.severity, lang)
     return html.Span(
         [
             html.Span(flag.icon, className="flag-icon", **{"aria-hidden": "true"}),
             html.Span(label or flag.label, className="flag-label"),
-            html.Span(f" ({severity})", className="visually-hidden"),
+            html.Span(f" {severity}", className="visually-hidden") if say_severity else None,
         ],
         className=f"flag flag-{flag.kind} severity-{flag.severity}",
         title=f"{flag.detail}. {flag.rule}",
     )
+
+
+def severity_text(severity: int, lang: str) -> str:
+    """'Alvorlighet: høy.'"""
+    return t("severity_said", lang, level=t(SEVERITY_KEYS[severity], lang))
 
 
 def flag_list(flags: list[Flag], lang: str) -> html.Ul | str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +27,7 @@ import pandas as pd
 import xlsxwriter
 
 from . import urls
-from .data import Dataset, Prepared, prepared_for
+from .data import Dataset, Prepared, plain, prepared_for
 from .i18n import t
 from .indicators import GOAL_STATUSES, goal_rows
 from .metrics import CATALOGUE, METRICS, Metric
@@ -357,16 +356,6 @@ def neutralise(value: object) -> object:
     return value
 
 
-def _plain(value: object) -> object:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _csv_column(values: pd.Series, column: Column, lang: str) -> pd.Series:
     """One column as the csv writes it: Ja/Nei, per cent values, rounded numbers, and text
     that a spreadsheet would run as a formula neutralised."""
@@ -447,7 +436,7 @@ class _Book:
         columns = list(enumerate(table.columns))
         for r, row in enumerate(rows, start=1):
             for col, column in columns:
-                self._cell(sheet, name, r, col, _plain(row[col]), column)
+                self._cell(sheet, name, r, col, plain(row[col]), column)
 
     def _text(self, sheet: str, row: int, col: int, text: str) -> str:
         if len(text) <= XLSX_CELL_LIMIT:

@@ -188,9 +188,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "ovw_spiral_item": ("{zone} ({first}–{last})", "{zone} ({first}–{last})"),
     # ------------------------------------------------------------ flags
-    "severity_high": ("høy alvorlighet", "high severity"),
-    "severity_medium": ("middels alvorlighet", "medium severity"),
-    "severity_low": ("lav alvorlighet", "low severity"),
+    "severity_high": ("høy", "high"),
+    "severity_medium": ("middels", "medium"),
+    "severity_low": ("lav", "low"),
+    "severity_said": ("Alvorlighet: {level}.", "Severity: {level}."),
     "flag_spiral": ("Negativ spiral", "Negative spiral"),
     "flag_spiral_text": ("inntrekk {n} år på rad", "budget claw-back {n} years running"),
     "rule_spiral": (
@@ -552,6 +553,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------ what an import changed
     "change_rows": ("{n} rader", "{n} rows"),
+    "change_row": ("{n} rad", "{n} row"),
     "change_for": ("for {years} ({zones})", "for {years} ({zones})"),
     "change_replaced": ("{n} erstattet", "{n} replaced"),
     "change_link_overview": ("Oversikt {year}", "Overview {year}"),

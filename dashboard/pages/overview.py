@@ -17,6 +17,7 @@ from ..components import (
     page_shell,
     plain,
     register_choice,
+    severity_text,
     source_line,
     suppressed_cell,
     view_id,
@@ -200,12 +201,14 @@ def flag_section(p: Prepared, model: OverviewView, lang: str) -> list:
     names = {row.zone_id: row for row in model.rows}
     for group in summary.zone_groups:
         flag = next(f for f in names[group.zones[0][0]].flags if f.kind == group.rule.kind)
-        links: list = [flag_badge(flag, lang, f"{group.label}:"), " "]
+        # The severity is said in words after the rule, so the badge need not say it too.
+        links: list = [flag_badge(flag, lang, f"{group.label}:", say_severity=False), " "]
         for i, (zone_id, detail) in enumerate(group.zones):
             links += [", "] if i else []
             links.append(dcc.Link(p.name(zone_id), href=_zone_href(zone_id, model.year, lang)))
             links.append(f" ({detail})")
-        links.append(html.Span(f". {group.rule_text}", className="flag-rule"))
+        severity = severity_text(group.rule.severity, lang)
+        links.append(html.Span(f". {group.rule_text} {severity}", className="flag-rule"))
         if group.note:
             links.append(html.Span(f" {group.note}", className="flag-rule"))
         items.append(html.Li(links, className=f"severity-{group.rule.severity}"))

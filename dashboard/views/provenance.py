@@ -48,6 +48,7 @@ class BatchChanges:
 def batch_changes(store, batch_id: int, lang: str) -> BatchChanges:
     """Per table: what batch `batch_id` brought and replaced, and where to see it."""
     found = BatchChanges(int(batch_id))
+    names = {z.id: z.name for z in store.registry.zones}
     with store.engine.connect() as conn:
         for name, table in FACT_TABLES.items():
             rows = conn.execute(
@@ -81,7 +82,7 @@ def batch_changes(store, batch_id: int, lang: str) -> BatchChanges:
                         .limit(200)
                     )
                 )
-            found.changes.append(_change(name, rows, replaced, years, zones, lang))
+            found.changes.append(_change(name, rows, replaced, years, zones, names, lang))
     return found
 
 
@@ -91,9 +92,9 @@ def _years_text(years: tuple[int, ...]) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
-def _change(name, rows, replaced, years, zones, lang) -> TableChange:
+def _change(name, rows, replaced, years, zones, names, lang) -> TableChange:
     sheet = sheet_name(name, lang)
-    parts = [t("change_rows", lang, n=fmt_number(rows, lang))]
+    parts = [t("change_row" if rows == 1 else "change_rows", lang, n=fmt_number(rows, lang))]
     if years:
         parts.append(
             t("change_for", lang, years=_years_text(years), zones=zones_word(len(zones), lang))
@@ -106,7 +107,7 @@ def _change(name, rows, replaced, years, zones, lang) -> TableChange:
         links.append((t("change_link_overview", lang, year=year), href("oversikt", lang, ar=year)))
     if zones and len(zones) <= ZONES_LINKED:
         last = years[-1] if years else None
-        links += [(zone, href("sone", lang, zone=zone, ar=last)) for zone in zones]
+        links += [(names.get(z, z), href("sone", lang, zone=z, ar=last)) for z in zones]
     if name == "projects":
         links.append((t("nav_oversikt", lang), href("oversikt", lang)))
     return TableChange(name, sheet, rows, replaced, years, zones, text, tuple(links))

@@ -588,7 +588,9 @@ def zone_panel(p: Prepared, zone_id: str, year: int | None, key: str, lang: str)
 
     source = sources_note(p.dataset.sources, (panel.source,), lang)
     row = p.row(zone_id, year)
-    if row is None or row.get(panel.presence) is None:
+    # Rows in the store whose values cannot be shown still make a panel (with dashes).
+    stored = (zone_id, year, panel.source) in p.dataset.provenance
+    if row is None or (row.get(panel.presence) is None and not stored):
         text = membership_note(p, zone_id, year, lang) or t("empty_year", lang)
         return PanelView(
             key, title, text, [], TableView(title, [], []), source, True, empty_text=text

@@ -219,6 +219,16 @@ def ui_settings(tmp_path_factory):
     return settings
 
 
+def fixture_store(settings, directory: Path, name: str = "store.sqlite") -> Store:
+    """A store of its own with the fixture workbooks imported (for tests that change it)."""
+    settings = settings.with_overrides(database_url=f"sqlite:///{directory / name}")
+    store = Store(settings)
+    store.ensure_ready(load_sample=False)
+    for path in write_fixture(directory):
+        assert store.import_path(path).outcome == "imported"
+    return store
+
+
 @pytest.fixture(scope="session")
 def ui_dataset(ui_settings):
     return build_dataset(Store(ui_settings))

@@ -315,3 +315,62 @@ def test_app003_zone_callback_through_dash(client):
     assert out["zone-title"]["children"] == "Sone Tiller"
     summary = out["zone-council-summary"]["children"]
     assert summary == "I 2021 deltok ingen fra Tiller i brukerrådet."
+
+
+def test_pag010_every_page_builds_on_an_empty_store(settings):
+    """Layouts, callbacks and exports with nothing imported (the validation layout and a
+    fresh install build them so)."""
+    app = create_app(settings)
+    with app.server.test_request_context():
+        data.reset()
+        for layout, query in [
+            (overview.layout, {}),
+            (zone.layout, {}),
+            (zone.layout, {"zone_id": "heimdal"}),
+            (compare.layout, {"soner": "heimdal,nardo"}),
+            (meeting.layout, {}),
+            (meeting.layout, {"visning": "paneler"}),
+        ]:
+            assert "Ingen" in texts(layout(**query)) or layout is not zone.layout
+        assert zone.update("heimdal", None, {})[0] == "Sone Heimdal"
+        assert overview.update_view(current(), None, None, "flagg", "nb")[3]["sorter"] == "flagg"
+        data.reset()
+    client = app.server.test_client()
+    for url in ("/eksport?format=xlsx&side=sone&soner=heimdal", "/eksport?format=csv"):
+        assert client.get(url).status_code == 200
+
+
+def test_pag011_a_value_no_page_can_format_is_a_dash_not_a_500(ui_settings, tmp_path, caplog):
+    """Issue 7, item 7: an amount of 1e28 and an infinite result, written straight into the
+    store past the importer, give every page a visible dash and a warning in the log."""
+    from sqlalchemy import update
+
+    from dashboard.store.db import FACT_TABLES
+    from tests.unit.conftest import fixture_store
+
+    store = fixture_store(ui_settings, tmp_path)
+    settings = store.settings
+    economy = FACT_TABLES["economy"]
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(economy)
+            .where(economy.c.zone_id == "heimdal", economy.c.year == 2021)
+            .values(budget=1e28, actual=float("-inf"))
+        )
+    app = create_app(settings)
+    client = app.server.test_client()
+    with caplog.at_level("WARNING"):
+        for path in ("/", "/sone/heimdal?ar=2021", "/sammenlign?soner=heimdal", "/mote"):
+            assert client.get(path).status_code == 200, path
+        with app.server.test_request_context():
+            data.reset()
+            values = zone.update("heimdal", 2021, {"lang": "nb"})
+            budget = values[4 + 8 : 4 + 2 * 8]
+            assert budget[0].startswith("Resultatet for Heimdal i 2021 kan ikke vises")
+            page = overview.layout(ar="2021")
+            deck = meeting.layout(visning="paneler", ar="2021")
+            assert "e+28" not in texts(page) + texts(deck)
+            data.reset()
+        for url in ("/eksport?format=xlsx&side=sone&soner=heimdal", "/eksport?format=csv"):
+            assert client.get(url).status_code == 200, url
+    assert any("unusable value left out: heimdal 2021" in r.getMessage() for r in caplog.records)

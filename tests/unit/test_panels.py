@@ -208,15 +208,11 @@ def test_num006_the_meeting_deck_uses_competition_ranks(ui_prepared):
 
 def test_num007_a_partial_year_never_takes_over(tmp_path, ui_settings):
     from dashboard.data import build_dataset
-    from dashboard.store.repository import Store
-    from tests.unit.conftest import write_fixture
+    from tests.unit.conftest import fixture_store
     from tests.workbooks import economy_rows, write_xlsx
 
-    settings = ui_settings.with_overrides(database_url=f"sqlite:///{tmp_path / 's.sqlite'}")
-    store = Store(settings)
-    store.ensure_ready(load_sample=False)
-    for path in write_fixture(tmp_path):
-        store.import_path(path)
+    store = fixture_store(ui_settings, tmp_path)
+    settings = store.settings
     late = write_xlsx(
         tmp_path / "2022.xlsx", {"Økonomi": economy_rows([2022, "Heimdal", 100, 90, 80])}
     )
@@ -441,3 +437,25 @@ def test_mot003_every_slide_builds_in_both_languages(ui_prepared, lang):
     for deck in ("soner", "paneler"):
         for year in ui_prepared.years:
             assert meeting_deck(ui_prepared, deck, year, lang)
+
+
+# ---------------------------------------------------------------- provenance
+
+
+def test_prv001_what_an_import_batch_changed(tmp_path, ui_settings):
+    from dashboard.views.provenance import batch_changes
+    from tests.unit.conftest import fixture_store
+    from tests.workbooks import economy_rows, write_xlsx
+
+    store = fixture_store(ui_settings, tmp_path)
+    newer = write_xlsx(
+        tmp_path / "ny.xlsx", {"Økonomi": economy_rows([2021, "Heimdal", 100, 90, 80])}
+    )
+    batch = store.import_path(newer).batch_id
+    changes = batch_changes(store, batch, "nb")
+    assert changes.text == "Økonomi: 1 rad for 2021 (1 sone), 1 erstattet"
+    (change,) = changes.changes
+    assert ("Oversikt 2021", "/?ar=2021") in change.links
+    assert ("Heimdal", "/sone/heimdal?ar=2021") in change.links
+    first = batch_changes(store, 1, "en")
+    assert {c.table for c in first.changes} == {"survey", "council_meetings", "quality_indicators"}
