@@ -43,7 +43,7 @@ from .ingest.spec import RADICAL
 from .ingest.text import norm
 from .metrics import CATALOGUE, QUALITY_INDICATORS
 from .settings import Settings, get_settings
-from .store.repository import sample_hashes
+from .store.repository import Store, sample_hashes
 from .urls import YEAR, Known
 
 log = logging.getLogger(__name__)
@@ -521,8 +521,6 @@ _state: dict = {}
 
 def init_data(server, settings: Settings) -> None:
     """Wire the cache and the store to the Flask server. Called once by create_app."""
-    from .store.repository import Store
-
     config = {"CACHE_DEFAULT_TIMEOUT": 24 * 3600}
     if settings.cache_type == "RedisCache":
         config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=settings.cache_redis_url)

@@ -27,7 +27,7 @@ import pandas as pd
 import xlsxwriter
 
 from . import urls
-from .data import Dataset, Prepared, plain, prepared_for
+from .data import Dataset, Prepared, get_store, plain, prepared_for, quality_rows
 from .i18n import t
 from .indicators import GOAL_STATUSES, goal_rows
 from .metrics import CATALOGUE, METRICS, Metric
@@ -219,8 +219,7 @@ _TABLES = ("survey", "council_meetings", "economy", "risk_tolerance", "goals", "
 
 
 def _store_table(name: str) -> pd.DataFrame:
-    from .data import get_store
-
+    # The full lists are read from the store: the shared dataset keeps only their start.
     return get_store().current(name)
 
 
@@ -277,8 +276,6 @@ def _sources(frame: pd.DataFrame, files: dict, lang: str) -> pd.Series:
 
 def goal_table(p: Prepared, request: ExportRequest) -> Table:
     """The goals and quality indicators with their status, for the page's zones and years."""
-    from .data import quality_rows
-
     lang = request.lang
     en = lang == "en"
     columns = [Column(v[1 if en else 0], v[2]) for v in GOAL_COLUMNS.values()]

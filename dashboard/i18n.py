@@ -100,8 +100,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         ": = withheld because fewer than {n} answered",
     ),
     "legend_missing": ("– = ingen data", "– = no data"),
-    "legend_better": ("bedre enn medianen (grønn)", "better than the median (green)"),
-    "legend_worse": ("svakere enn medianen (rød)", "worse than the median (red)"),
+    "legend_better": (
+        "bedre enn medianen (grønn; på brukerundersøkelsen med mer enn {survey} og på andeler "
+        "med mer enn {points} prosentpoeng)",
+        "better than the median (green; on the survey by more than {survey}, on shares by "
+        "more than {points} percentage points)",
+    ),
+    "legend_worse": (
+        "svakere enn medianen (rød, med samme grenser)",
+        "worse than the median (red, by the same margins)",
+    ),
     "legend_band": (
         "resultatet er utenfor ±3 %-grensen (gul)",
         "the result is outside the ±3 % limit (yellow)",

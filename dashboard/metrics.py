@@ -20,6 +20,8 @@ Fields:
 - `group`: the overview column group it is shown in, or None.
 - `band`: compared with the ±3 % band rather than with the median (the budget result).
 - `count_of`: shown as "part of whole" from two other columns (3 av 4 mål nådd).
+- `margin`: how far from the median a value must be before the overview marks it better or
+  worse (0,2 on the survey's 1–6 scale, 5 percentage points of a share); 0: any difference.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ from dataclasses import dataclass
 from .ingest.spec import THEME_IDS
 
 SURVEY_THEMES = tuple(THEME_IDS)
+# Differences smaller than these are not marked on the overview: on the survey's 1–6 scale
+# a tenth is noise between zones, and so are a few percentage points of a share.
+SURVEY_MARGIN = 0.2
+SHARE_MARGIN = 0.05
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class Metric:
     group: str | None = None
     band: bool = False
     count_of: tuple[str, str] | None = None
+    margin: float = 0.0
 
     def median_decimals(self, value: float | None) -> int:
         """Whole-number metrics show a median like 3,5 with its decimal, 4 without."""
@@ -68,6 +75,7 @@ def _survey(theme: str) -> Metric:
         scale=(1, 6),
         source="survey",
         group="group_survey",
+        margin=SURVEY_MARGIN,
     )
 
 
@@ -100,6 +108,7 @@ CATALOGUE: tuple[Metric, ...] = (
         scale=(0, 1),
         source="council_meetings",
         group="group_council",
+        margin=SHARE_MARGIN,
     ),
     _count("council_decisions", "vedtak", "council_meetings"),
     _count("council_chaired", "ledet", "council_meetings", better=None),
@@ -176,6 +185,7 @@ CATALOGUE: tuple[Metric, ...] = (
         source="goals",
         group="group_goals",
         count_of=("goals_reached", "goals_measured"),
+        margin=SHARE_MARGIN,
     ),
     Metric(
         "quality_primary_contact",

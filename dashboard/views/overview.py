@@ -100,7 +100,7 @@ def cell(p: Prepared, zone_id: str, year: int | None, metric: Metric, lang: str)
             return Cell(text, UNDER, t("cue_under", lang))
         return Cell(text)
     median = p.median(year, metric.key)
-    if median is None or value == median:
+    if median is None or abs(value - median) <= metric.margin or value == median:
         return Cell(text)
     above = value > median
     good = above if metric.better == "higher" else not above

@@ -29,9 +29,10 @@ from .common import (
     row_source,
     shown,
     source_text,
+    sources_note,
     zone_year_sources,
 )
-from .flags import Flag, flags_for
+from .flags import RULES_BY_KIND, Flag, flags_for
 from .targets import status_rule, targets_table
 
 RADICAL_NAMED = 10  # radical projects named in the panel's note before "and N more"
@@ -63,6 +64,11 @@ class Panel:
     build: Callable[..., PanelView]
     figure: Callable[[PanelView, str, str, int, int], dict]
     listing: str | None = None  # the export table of its list, if it has one
+    also: tuple[str, ...] = ()  # other stored tables its numbers come from
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source, *self.also)
 
     def metric(self):
         return METRICS[self.headline]
@@ -142,8 +148,6 @@ def _standard(p, zone_id, year, lang, row, panel, sentence, extra, table_keys, *
 
 
 def _flags(p: Prepared, zone_id: str, year: int, lang: str, table: str) -> list[Flag]:
-    from .flags import RULES_BY_KIND
-
     return [f for f in flags_for(p, zone_id, year, lang) if RULES_BY_KIND[f.kind].table == table]
 
 
@@ -574,6 +578,7 @@ PANELS: dict[str, Panel] = {
             _targets,
             _history_figure,
             listing="mal",
+            also=("quality_indicators",),
         ),
     )
 }
@@ -584,9 +589,7 @@ def zone_panel(p: Prepared, zone_id: str, year: int | None, key: str, lang: str)
     (saying so when the zone was not yet part of the city)."""
     panel = PANELS[key]
     title = t(panel.title, lang)
-    from .common import sources_note
-
-    source = sources_note(p.dataset.sources, (panel.source,), lang)
+    source = sources_note(p.dataset.sources, panel.sources, lang)
     row = p.row(zone_id, year)
     # Rows in the store whose values cannot be shown still make a panel (with dashes).
     stored = (zone_id, year, panel.source) in p.dataset.provenance
