@@ -371,33 +371,34 @@ class Prepared:
                 keys[key],
                 table.at[i, keys[key]],
             )
+        zone_of, year_of = table["zone_id"].tolist(), [int(y) for y in table["year"]]
         rows = {}
-        for i, record in enumerate(table[["zone_id", "year"]].to_dict("records")):
-            row = {k: plain(values.at[i, k]) for k in keys}
-            row["zone_id"], row["year"] = record["zone_id"], int(record["year"])
-            row["zone"] = table.at[i, "zone"]
+        for zone_id, year, name, record in zip(
+            zone_of, year_of, table["zone"].tolist(), values.to_dict("records"), strict=True
+        ):
+            row = {k: plain(v) for k, v in record.items()}
+            row["zone_id"], row["year"], row["zone"] = zone_id, year, name
             if row["error_quota"] is not None:
                 row["error_quota"] = bool(row["error_quota"])
-            rows[record["zone_id"], int(record["year"])] = row
+            rows[zone_id, year] = row
         medians: dict[int, dict[str, tuple[float | None, int]]] = {}
         if not table.empty:
             med, counts = year_medians(table, keys)
-            for year in med.index:
-                medians[int(year)] = {
-                    k: (plain(med.at[year, k]), int(counts.at[year, k])) for k in keys
-                }
+            for year, found, n in zip(
+                med.index, med.to_dict("records"), counts.to_dict("records"), strict=True
+            ):
+                medians[int(year)] = {k: (plain(found[k]), int(n[k])) for k in keys}
         ranks: dict[tuple[str, int], dict[str, tuple[int, int, int]]] = {}
         for metric in CATALOGUE:
             if not metric.ranked or table.empty:
                 continue
-            ranked = competition_ranks(table, metric.key, metric.better)
-            for i in ranked.dropna(subset=["first"]).index:
-                where = (table.at[i, "zone_id"], int(table.at[i, "year"]))
-                r = ranked.loc[i]
-                ranks.setdefault(where, {})[metric.key] = (
-                    int(r["first"]),
-                    int(r["last"]),
-                    int(r["of"]),
+            ranked = competition_ranks(table, metric.key, metric.better, values[metric.key])
+            first, last, of = (ranked[c].to_numpy() for c in ("first", "last", "of"))
+            for i in np.flatnonzero(~np.isnan(first)):
+                ranks.setdefault((zone_of[i], year_of[i]), {})[metric.key] = (
+                    int(first[i]),
+                    int(last[i]),
+                    int(of[i]),
                 )
         zones = dataset.zones
         zone_ids = list(zones["id"]) if not zones.empty else sorted(table["zone_id"].unique())

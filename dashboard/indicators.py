@@ -377,12 +377,15 @@ def year_medians(table: pd.DataFrame, columns) -> tuple[pd.DataFrame, pd.DataFra
     return grouped.median(), grouped.count()
 
 
-def competition_ranks(table: pd.DataFrame, column: str, better: str) -> pd.DataFrame:
+def competition_ranks(
+    table: pd.DataFrame, column: str, better: str, values: pd.Series | None = None
+) -> pd.DataFrame:
     """Standard competition ranking per year, with ties kept as a span.
 
     `first`: 1 + the zones strictly better; `last`: the zones better or equal; `of`: the
-    zones with a value. Eight zones tied at 0 behind five are all 6.–13. of 13."""
-    values = numeric(table, [column])[column]
+    zones with a value. Eight zones tied at 0 behind five are all 6.–13. of 13. `values`:
+    the column already made numeric (see `numeric`), if the caller has it."""
+    values = numeric(table, [column])[column] if values is None else values
     by_year = values.groupby(table["year"].to_numpy())
     ascending = better == "lower"
     return pd.DataFrame(

@@ -140,7 +140,9 @@ def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table
         [
             _sort_header(ZONE_SORT, t("zone", lang), model, lang, className="sticky-col"),
             _sort_header(FLAG_SORT, t("ovw_flags_col", lang), model, lang),
-            html.Th(t("ovw_trend_col", lang, year=model.year - 1 if model.year else "–"), scope="col"),
+            html.Th(
+                t("ovw_trend_col", lang, year=model.year - 1 if model.year else "–"), scope="col"
+            ),
         ]
         + [_sort_header(m.slug, t(m.label, lang), model, lang) for m in model.columns]
     )
