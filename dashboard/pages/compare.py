@@ -27,7 +27,7 @@ from ..data import Prepared, current
 from ..figures import compare_spec
 from ..i18n import t
 from ..urls import make_view
-from ..views.common import sources_note, year_choices
+from ..views.common import data_sources, year_choices
 from ..views.compare import CompareView, axis_note, compare
 from ..web.callback_guard import declare
 
@@ -131,7 +131,7 @@ def layout(**query):
                     model.table, lang, t("suppressed_reason", lang, n=threshold), body_id=TABLE
                 ),
                 legend(lang, threshold),
-                source_line(sources_note(prepared.dataset.sources, None, lang)),
+                source_line(data_sources(prepared, None, lang)),
             ],
             className="panel",
             **{"aria-labelledby": "cmp-heading"},

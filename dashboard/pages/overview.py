@@ -27,7 +27,7 @@ from ..data import Prepared, current
 from ..i18n import SUPPRESSED, soft_hyphens, t
 from ..metrics import OVERVIEW_GROUPS
 from ..urls import ASC, DESC, FLAG_SORT, ZONE_SORT, make_view
-from ..views.common import sources_note, year_choices
+from ..views.common import data_sources, year_choices
 from ..views.overview import Cell, OverviewView, overview
 from ..web.callback_guard import Each, declare
 
@@ -279,7 +279,7 @@ def layout(**query):
             [
                 html.Div(table, id=TABLE, className="table-scroll", tabIndex="0"),
                 legend(lang, p.dataset.threshold, cues=True),
-                source_line(sources_note(p.dataset.sources, None, lang)),
+                source_line(data_sources(p, None, lang)),
             ],
             className="panel table-panel",
             **{"aria-label": t("ovw_table_title", lang, year=year)},

@@ -7,6 +7,7 @@ module only decides how to *say* that (":" and the reason), it never computes a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -184,6 +185,13 @@ def sources_note(sources: pd.DataFrame | None, tables: tuple[str, ...] | None, l
     if len(rows) > SOURCE_FILES_NAMED:
         text = f"{text} {t('and_more_files', lang, n=len(rows) - SOURCE_FILES_NAMED)}"
     return t("source_note", lang, items=text)
+
+
+@lru_cache(maxsize=64)
+def data_sources(p: Prepared, tables: tuple[str, ...] | None, lang: str) -> str:
+    """The source line of some tables (or all), worked out once per version (a few per
+    version: the entries of past versions fall out as new ones come)."""
+    return sources_note(p.dataset.sources, tables, lang)
 
 
 # ---------------------------------------------------------------- years

@@ -22,6 +22,7 @@ from ..ingest.spec import LADDER_LABELS, RADICAL
 from ..metrics import METRICS, SURVEY_KEYS
 from .common import (
     TableView,
+    data_sources,
     is_suppressed,
     median_text,
     membership_note,
@@ -29,7 +30,6 @@ from .common import (
     row_source,
     shown,
     source_text,
-    sources_note,
     zone_year_sources,
 )
 from .flags import RULES_BY_KIND, Flag, flags_for
@@ -589,7 +589,7 @@ def zone_panel(p: Prepared, zone_id: str, year: int | None, key: str, lang: str)
     (saying so when the zone was not yet part of the city)."""
     panel = PANELS[key]
     title = t(panel.title, lang)
-    source = sources_note(p.dataset.sources, panel.sources, lang)
+    source = data_sources(p, panel.sources, lang)
     row = p.row(zone_id, year)
     # Rows in the store whose values cannot be shown still make a panel (with dashes).
     stored = (zone_id, year, panel.source) in p.dataset.provenance
