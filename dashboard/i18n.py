@@ -657,7 +657,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Import nr. {batch} ({file}) er angret: {removed} fjernet, {restored} tilbakeført.",
         "Import no. {batch} ({file}) is undone: {removed} removed, {restored} restored.",
     ),
-    "imp_nothing_to_undo": ("Det er ingen import å angre.", "There is no import to undo."),
     "imp_too_big": (
         "Ingenting er lastet opp: filene er til sammen for store ({sizes}). Én opplasting kan "
         "være på høyst {mb} MB. Last opp færre filer om gangen.",
