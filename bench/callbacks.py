@@ -47,9 +47,11 @@ def _split_output(spec: str) -> list[dict]:
     outputs = []
     for part in parts:
         ident, prop = part.rsplit(".", 1)
-        outputs.append(
-            {"id": json.loads(ident) if ident.startswith("{") else ident, "property": prop}
-        )
+        component = json.loads(ident) if ident.startswith("{") else ident
+        if isinstance(component, dict) and ["ALL"] in component.values():
+            outputs.append([])  # a pattern output matching no component (the callback guard)
+            continue
+        outputs.append({"id": component, "property": prop})
     return outputs
 
 
@@ -232,8 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         client.get("/")
         bench = Bench(client)
         with app.server.app_context():
-            from dashboard.panels import METRICS as metrics
-            from dashboard.panels import OVERVIEW_COLUMNS, ZONE_SORT, current
+            from dashboard.data import current
+            from dashboard.metrics import METRICS as metrics
+            from dashboard.metrics import OVERVIEW_COLUMNS
+            from dashboard.urls import ZONE_SORT
 
             prepared = current()
             zones, years = prepared.zone_ids, prepared.years
@@ -241,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         # Cold: the version's memo is emptied before each call, so every call computes its
         # view from the prepared data. Warm: repeated views come from the memo, as they do
         # when many people switch among 13 zones and a few years.
-        cold = prepared.memo_store.clear
+        cold = prepared.cached.cache_clear
         cases = [
             ("switch zone (5 panels)", lambda: zone_calls(bench, zones, years)),
             ("overview: switch year", lambda: overview_calls(bench, years, sorts)),

@@ -22,6 +22,7 @@ from .data import init_data
 from .i18n import lang_of
 from .settings import ASSETS_DIR, Settings, get_settings
 from .store.repository import Store
+from .web.callback_guard import register_callback_guard
 from .web.delivery import register as register_delivery
 from .web.headers import follow_dash
 from .web.private_files import ensure_private_dir
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.layout = html.Div([dash.page_container, dcc.Store(id=VIEW_SYNC)])
     register_shell_callbacks(app)
     follow_dash(app)
+    register_callback_guard(app, settings)
     return app
 
 

@@ -8,17 +8,21 @@ page callback only has to publish its new view (see `register_shell_callbacks`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html
+from plotly.io.json import to_json_plotly
 
-from .data import Dataset
+from . import urls
+from .data import Dataset, current
 from .i18n import SUPPRESSED, t
-from .panels import Flag, TableView, sources_note
 from .urls import EXPORT_SIDES, PAGES, export_href, make_view, shell_hrefs, view_export
+from .views.common import Option, TableView, sources_note
+from .views.flags import SEVERITY_KEYS, Flag
+from .web.callback_guard import Each, declare
 
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
-FLAG_ICONS = {"spiral": "▼", "no_council": "■", "no_radical": "◆", "suppressed": ":"}
 
 
 # ---------------------------------------------------------------- ids
@@ -33,6 +37,7 @@ def link_id(name: str) -> dict:
 
 
 VIEW_SYNC = "view-sync"  # a store in the app layout, the output of the URL-sync callback
+ROUTER_LOCATION = "_pages_location"  # Dash's own location component for its page router
 
 
 # ---------------------------------------------------------------- the shell
@@ -44,7 +49,14 @@ def default_zone(dataset: Dataset | None) -> str | None:
     return str(dataset.zones["id"].iloc[0])
 
 
-def export_links(side: str, year: int | None, zones: Sequence[str], lang: str) -> html.P:
+def export_links(
+    lang: str,
+    side: str,
+    year: int | None,
+    zones: Sequence[str],
+    sort: str | None = None,
+    direction: str | None = None,
+) -> html.P:
     """'Last ned Excel · Last ned CSV': plain links to the export route for this view."""
     return html.P(
         [
@@ -53,13 +65,13 @@ def export_links(side: str, year: int | None, zones: Sequence[str], lang: str) -
             html.A(
                 t("export_xlsx", lang),
                 id=link_id("export-xlsx"),
-                href=export_href("xlsx", side, year, list(zones), lang),
+                href=export_href("xlsx", side, year, list(zones), lang, None, sort, direction),
             ),
             html.Span(" · ", **{"aria-hidden": "true"}),
             html.A(
                 t("export_csv", lang),
                 id=link_id("export-csv"),
-                href=export_href("csv", side, year, list(zones), lang),
+                href=export_href("csv", side, year, list(zones), lang, None, sort, direction),
             ),
         ],
         className="export-links",
@@ -116,8 +128,7 @@ def page_shell(
     page with no query. The export links are shown when the page is one of EXPORT_SIDES.
     """
     view = view or make_view(active, lang)
-    view.setdefault("default_zone", default_zone(dataset))
-    hrefs = shell_hrefs(view, view["default_zone"])
+    hrefs = shell_hrefs(view, default_zone(dataset))
     other = "en" if lang == "nb" else "nb"
     header = html.Header(
         [
@@ -146,8 +157,7 @@ def page_shell(
     )
     tools = []
     if view["page"] in EXPORT_SIDES:
-        side, year, zones = view_export(view)
-        tools.append(export_links(side, year, zones, lang))
+        tools.append(export_links(lang, **view_export(view)))
     sources = dataset.sources if dataset is not None else None
     footer = html.Footer(
         [
@@ -175,6 +185,12 @@ def page_shell(
     )
 
 
+def plain(value):
+    """Components as the plain JSON Dash sends for them, done once: a callback answer kept
+    per version is then sent without turning hundreds of components into JSON again."""
+    return json.loads(to_json_plotly(value))
+
+
 def _as_list(children) -> list:
     if children is None:
         return []
@@ -188,6 +204,13 @@ def register_shell_callbacks(app) -> None:
         Input(view_id(ALL), "data"),
         prevent_initial_call=True,
     )(update_shell_links)
+    declare(
+        app,
+        (view_id(ALL), "data", Each(urls.VIEW, {"page": urls.Choice(urls.PAGES)})),
+        # Dash's page router: the browser's path and query, parsed by each page's layout.
+        (ROUTER_LOCATION, "pathname", urls.Text(512)),
+        (ROUTER_LOCATION, "search", urls.Text(2048)),
+    )
     # The address bar, <html lang> and the title follow the view without a server trip.
     # replaceState (not pushState) so Dash's router does not rebuild the page.
     app.clientside_callback(
@@ -210,16 +233,18 @@ def register_shell_callbacks(app) -> None:
 
 
 def update_shell_links(views: list[dict]):
-    """Callback: the hrefs of every shell link on the page, from the page's view."""
-    view = (views or [None])[0]
+    """Callback: the hrefs of every shell link on the page, from the page's view (parsed
+    again: it came back from the browser)."""
+    prepared = current()
+    view = urls.parse_view((views or [None])[0], prepared.known)
     names = [o["id"]["name"] for o in ctx.outputs_list] if ctx.outputs_list else []
-    return shell_link_values(view, names)
+    return shell_link_values(view, names, default_zone(prepared.dataset))
 
 
-def shell_link_values(view: dict | None, names: list[str]) -> list[str]:
+def shell_link_values(view: dict | None, names: list[str], zone: str | None = None) -> list[str]:
     if not view:
         return ["/" for _ in names]
-    hrefs = shell_hrefs(view, view.get("default_zone"))
+    hrefs = shell_hrefs(view, zone)
     return [hrefs.get(name, "/") for name in names]
 
 
@@ -266,7 +291,11 @@ def data_table(table: TableView, reason: str = "", class_name: str = "data-table
                 ]
             )
         )
-    return html.Table(parts, className=class_name)
+    if not table.note:
+        return html.Table(parts, className=class_name)
+    return html.Div(
+        [html.Table(parts, className=class_name), html.P(table.note, className="table-note")]
+    )
 
 
 def table_details(table: TableView, lang: str, reason: str = "", body_id: str | None = None):
@@ -281,17 +310,33 @@ def table_details(table: TableView, lang: str, reason: str = "", body_id: str | 
     )
 
 
-def legend(lang: str, threshold: int) -> html.P:
-    return html.P(
-        [
-            html.Strong(f"{t('legend_title', lang)}: "),
-            t("legend_suppressed", lang, n=threshold),
-            "; ",
-            t("legend_missing", lang),
-            ".",
-        ],
-        className="legend-note",
-    )
+def legend(lang: str, threshold: int, cues: bool = False) -> html.P:
+    """The key to the symbols: withheld and missing values, and (on the overview) the cues
+    that compare a cell with the median or the ±3 % band, each with its symbol and colour."""
+    parts = [
+        html.Strong(f"{t('legend_title', lang)}: "),
+        t("legend_suppressed", lang, n=threshold),
+        "; ",
+        t("legend_missing", lang),
+    ]
+    if cues:
+        for cue, key in (
+            ("better", "legend_better"),
+            ("worse", "legend_worse"),
+            ("over", "legend_band"),
+        ):
+            parts += ["; ", cue_mark(cue), " ", t(key, lang)]
+        parts += ["; ", t("legend_trend", lang)]
+    parts.append(".")
+    return html.P(parts, className="legend-note")
+
+
+CUE_SYMBOLS = {"better": "+", "worse": "−", "over": "!", "under": "!"}
+
+
+def cue_mark(cue: str) -> html.Span:
+    """The symbol of a cell's comparison, in its colour (the colour is never the only sign)."""
+    return html.Span(CUE_SYMBOLS[cue], className=f"cue cue-{cue}", **{"aria-hidden": "true"})
 
 
 def chart(prefix: str, figure, summary: str):
@@ -319,26 +364,36 @@ def facts_list(facts: list[tuple[str, str]], reason: str = "") -> list:
     return items
 
 
-def flag_badge(flag: Flag) -> html.Span:
-    """A flag says its meaning in words; the shape before it is extra, never the only sign."""
+def flag_badge(
+    flag: Flag, lang: str, label: str | None = None, say_severity: bool = True
+) -> html.Span:
+    """A flag says its meaning in words; the shape before it is extra, never the only sign.
+    Its severity is said too (hidden words for screen readers, a class for the colour)."""
+    severity = severity_text(flag.severity, lang)
     return html.Span(
         [
-            html.Span(
-                FLAG_ICONS.get(flag.kind, "!"), className="flag-icon", **{"aria-hidden": "true"}
-            ),
-            html.Span(flag.label, className="flag-label"),
+            html.Span(flag.icon, className="flag-icon", **{"aria-hidden": "true"}),
+            html.Span(label or flag.label, className="flag-label"),
+            html.Span(f" {severity}", className="visually-hidden") if say_severity else None,
         ],
-        className=f"flag flag-{flag.kind}",
-        title=flag.detail,
+        className=f"flag flag-{flag.kind} severity-{flag.severity}",
+        title=f"{flag.detail}. {flag.rule}",
     )
 
 
-def flag_list(flags: list[Flag]) -> html.Ul | str:
+def severity_text(severity: int, lang: str) -> str:
+    """'Alvorlighet: høy.'"""
+    return t("severity_said", lang, level=t(SEVERITY_KEYS[severity], lang))
+
+
+def flag_list(flags: list[Flag], lang: str) -> html.Ul | str:
     if not flags:
         return ""
     return html.Ul(
         [
-            html.Li([flag_badge(f), html.Span(f" ({f.detail})", className="flag-detail")])
+            html.Li(
+                [flag_badge(f, lang), html.Span(f" {f.detail}. {f.rule}", className="flag-detail")]
+            )
             for f in flags
         ],
         className="flag-list",
@@ -351,7 +406,11 @@ def empty_state(text: str, element_id: str | None = None, hidden: bool = False) 
 
 
 def choice(
-    group: str, legend_text: str, options: list[tuple[object, str]], value, multi: bool = False
+    group: str,
+    legend_text: str,
+    options: list[tuple[object, str]] | list[Option],
+    value,
+    multi: bool = False,
 ) -> html.Fieldset:
     """A group of toggle buttons (aria-pressed) under a legend; the value is in a store.
 
@@ -361,15 +420,18 @@ def choice(
     `Input(group, "data")`; `register_choice` keeps that store and the buttons in step.
     """
     chosen = set(value or []) if multi else {value}
+    options = [o if isinstance(o, Option) else Option(o[0], o[1]) for o in options]
     buttons = [
         html.Button(
-            label,
-            id={"type": group, "value": option},
+            o.label,
+            id={"type": group, "value": o.value},
             type="button",
             className="chip",
-            **{"aria-pressed": "true" if option in chosen else "false"},
+            disabled=o.disabled,
+            title=o.title or None,
+            **{"aria-pressed": "true" if o.value in chosen else "false"},
         )
-        for option, label in options
+        for o in options
     ]
     return html.Fieldset(
         [
@@ -394,8 +456,34 @@ def register_choice(app, group: str, multi: bool = False) -> None:
     )
 
 
-def year_choice(group: str, years: list[int], value: int | None, lang: str):
-    return choice(group, t("choose_year", lang), [(y, str(y)) for y in years], value)
+def year_choice(group: str, choices: list[Option], value: int | None, lang: str):
+    """The year buttons: a partial year labelled so, a year before a zone joined disabled."""
+    return choice(group, t("choose_year", lang), choices, value)
+
+
+def list_export_links(table: str, side: str, year, zones, lang: str) -> html.P:
+    """Where the rest of a capped list is: the same list in full, as Excel or CSV."""
+    return html.P(
+        [
+            t("list_export", lang),
+            " ",
+            html.A(
+                t("export_xlsx", lang),
+                href=export_href("xlsx", side, year, list(zones), lang, table),
+            ),
+            html.Span(" · ", **{"aria-hidden": "true"}),
+            html.A(
+                t("export_csv", lang),
+                href=export_href("csv", side, year, list(zones), lang, table),
+            ),
+        ],
+        className="list-export",
+    )
+
+
+def notes_block(notes: list[str]) -> list:
+    """Notes that change what the numbers mean (a partial year, a zone not yet joined)."""
+    return [html.P(n, className="notice") for n in notes if n]
 
 
 def zone_options(dataset: Dataset) -> list[tuple[str, str]]:

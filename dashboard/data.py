@@ -1,40 +1,104 @@
 """The data the pages see: loaded from the store once per change, never from Excel.
 
-`build_dataset` is pure given a store; `load_dataset` memoizes it with flask-caching under
-the store's version (latest import and undo count), so every gunicorn worker agrees on what
-is current and recomputes only after an import or an undo.
+Two layers, both keyed on the store's version (latest import and undo count), so every
+gunicorn worker agrees on what is current and recomputes only after an import or an undo:
+
+- `Dataset` (`build_dataset`): the indicator table and, per zone and year, the first rows
+  of every list a page shows (projects, goals, quality indicators) with their totals, and
+  where each number came from. Its size is bounded by zones × years × the list limit
+  whatever the store holds (a 250 000-row project sheet included), because it is shared by
+  all workers through flask-caching (a file or Redis) and read by each of them.
+- `Prepared` (`current()`): the dataset indexed for the pages in this process (values,
+  medians, competition ranks, which zones were part of the city each year, how complete
+  each year is), with a per-version cache of finished page payloads.
+
+`reset()` forgets both, for tests.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import logging
+import math
+import threading
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property, lru_cache
 
+import numpy as np
 import pandas as pd
 from flask_caching import Cache
 
-from .indicators import compute_indicators, explode_projects
-from .settings import Settings
-from .store.repository import sample_hashes
+from .indicators import (
+    competition_ranks,
+    compute_indicators,
+    explode_projects,
+    goal_rows,
+    numeric,
+    year_medians,
+)
+from .ingest.spec import RADICAL
+from .ingest.text import norm
+from .metrics import CATALOGUE, QUALITY_INDICATORS
+from .settings import Settings, get_settings
+from .store.repository import Store, sample_hashes
+from .urls import YEAR, Known
+
+log = logging.getLogger(__name__)
+
+# The stored tables a zone-year draws on, in the order a source column names them.
+ANNUAL_TABLES = (
+    "survey",
+    "council_meetings",
+    "economy",
+    "risk_tolerance",
+    "goals",
+    "quality_indicators",
+)
+PROJECTS = "projects"
+ROWS_NAMED = 12  # Excel rows a source line names before it says "and N more"
+PAYLOADS_KEPT = 256  # finished callback answers kept per version (tens of kB each)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the rows behind one zone, year and table came from."""
+
+    table: str
+    files: tuple[str, ...]
+    sheet: str
+    rows: tuple[int, ...]  # the first Excel rows, ascending
+    count: int  # all rows
+
+
+@dataclass
+class ListPart:
+    """The first rows of a list a page shows, and how many there are in all."""
+
+    rows: list[dict]
+    total: int
 
 
 @dataclass
 class Dataset:
     version: str
     indicators: pd.DataFrame
-    tables: dict[str, pd.DataFrame]
     zones: pd.DataFrame
-    sources: pd.DataFrame
+    sources: pd.DataFrame  # per table and batch: file name, import time, rows
     threshold: int
     is_sample: bool = False
     years: list[int] = field(default_factory=list)
-
-    @property
-    def projects(self) -> pd.DataFrame:
-        return self.tables.get("projects", pd.DataFrame())
-
-    @property
-    def project_zones(self) -> pd.DataFrame:
-        return explode_projects(self.projects)
+    list_limit: int = 50
+    # Per (zone, year): the zone's projects (active that year first), its active radical
+    # projects, its goals and its quality indicators: the first `list_limit` and the total.
+    projects: dict[tuple[str, int], ListPart] = field(default_factory=dict)
+    radical: dict[tuple[str, int], ListPart] = field(default_factory=dict)
+    goals: dict[tuple[str, int], ListPart] = field(default_factory=dict)
+    quality: dict[tuple[str, int], ListPart] = field(default_factory=dict)
+    provenance: dict[tuple[str, int, str], Source] = field(default_factory=dict)
+    project_span: tuple[int, int] | None = None  # the years the project register covers
 
     def zone_name(self, zone_id: str) -> str:
         match = self.zones.loc[self.zones["id"] == zone_id, "name"]
@@ -44,19 +108,410 @@ class Dataset:
         return max(self.years) if self.years else None
 
 
-def build_dataset(store) -> Dataset:
+def plain(value: object) -> object:
+    """NaN, NA, infinities and numpy scalars become None and Python values."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def _files(sources: pd.DataFrame) -> dict[int, str]:
+    if sources is None or sources.empty:
+        return {}
+    return dict(zip(sources["batch_id"], sources["file_name"], strict=False))
+
+
+def build_provenance(
+    tables: dict[str, pd.DataFrame], files: dict[int, str]
+) -> dict[tuple[str, int, str], Source]:
+    """Per zone, year and table: the file(s), sheet and first Excel rows behind it."""
+    found: dict[tuple[str, int, str], Source] = {}
+    for name in ANNUAL_TABLES:
+        frame = tables.get(name)
+        if frame is None or frame.empty:
+            continue
+        frame = frame[["zone_id", "year", "batch_id", "sheet", "excel_row"]].sort_values(
+            ["zone_id", "year", "excel_row"]
+        )
+        keys = [frame["zone_id"], frame["year"]]
+        counts = frame.groupby(keys).size()
+        for (zone_id, year), group in frame.groupby(keys).head(ROWS_NAMED).groupby(keys):
+            found[zone_id, int(year), name] = Source(
+                name,
+                tuple(dict.fromkeys(files.get(b, "?") for b in group["batch_id"])),
+                str(group["sheet"].iloc[0]),
+                tuple(int(r) for r in group["excel_row"]),
+                int(counts[zone_id, year]),
+            )
+    return found
+
+
+# The project columns a page lists (the export reads every column from the store).
+PROJECT_FIELDS = [
+    "name",
+    "zones",
+    "start_year",
+    "end_year",
+    "status",
+    "ladder_level",
+    "ladder_class",
+    "initiator",
+    "initiator_class",
+    "entry",
+    "value_forms",
+    "batch_id",
+    "sheet",
+    "excel_row",
+]
+
+
+def _first_per_zone(codes: np.ndarray, positions: np.ndarray, limit: int) -> np.ndarray:
+    """Of `positions` (in list order), the first `limit` of each zone."""
+    rank = pd.Series(codes[positions]).groupby(codes[positions]).cumcount().to_numpy()
+    return positions[rank < limit]
+
+
+def build_project_lists(
+    projects: pd.DataFrame, years: list[int], limit: int, files: dict[int, str]
+) -> tuple[dict, dict, tuple[int, int] | None]:
+    """Per zone and year, the zone's first `limit` projects (active that year first, then
+    the newest, then by name) and its active radical ones, with their totals.
+
+    The order within "active" and "not active" is the same every year, so the rows are
+    sorted once; each year then picks positions only, and copies the few rows it keeps,
+    which keeps a 250 000-row register to a second or two."""
+    lists: dict[tuple[str, int], ListPart] = {}
+    radical: dict[tuple[str, int], ListPart] = {}
+    if projects is None or projects.empty:
+        return lists, radical, None
+    per_zone = explode_projects(projects[[c for c in PROJECT_FIELDS if c in projects]])
+    start = pd.to_numeric(per_zone["start_year"]).to_numpy(dtype=float)
+    end = pd.to_numeric(per_zone["end_year"]).to_numpy(dtype=float)
+    top = np.nanmax(np.concatenate([start, end]))
+    span = (int(np.nanmin(start)), int(top))
+    order = np.lexsort((per_zone["name"].astype(str).to_numpy(), -start))
+    per_zone, start, end = per_zone.iloc[order].reset_index(drop=True), start[order], end[order]
+    codes, zone_ids = pd.factorize(per_zone["zone_id"])
+    totals = np.bincount(codes, minlength=len(zone_ids))
+    is_radical = (per_zone["ladder_class"] == RADICAL).to_numpy()
+
+    def part(positions: np.ndarray, active: np.ndarray, counts: np.ndarray, into: dict, year):
+        records = _records(per_zone.take(positions).assign(active=active[positions]))
+        for code, row in zip(codes[positions], records, strict=True):
+            row["file"] = files.get(row["batch_id"])
+            found = into.setdefault((zone_ids[code], year), ListPart([], int(counts[code])))
+            if len(found.rows) < limit:
+                found.rows.append(row)
+
+    for year in years:
+        active = (start <= year) & (np.isnan(end) | (end >= year))
+        first = np.concatenate(
+            [
+                _first_per_zone(codes, np.flatnonzero(active), limit),
+                _first_per_zone(codes, np.flatnonzero(~active), limit),
+            ]
+        )
+        part(first, active, totals, lists, year)
+        hits = np.flatnonzero(active & is_radical)
+        if len(hits):
+            counts = np.bincount(codes[hits], minlength=len(zone_ids))
+            part(_first_per_zone(codes, hits, limit), active, counts, radical, year)
+    return lists, radical, span
+
+
+def _yearly_lists(frame: pd.DataFrame, order: list[str], limit: int) -> dict:
+    lists: dict[tuple[str, int], ListPart] = {}
+    if frame is None or frame.empty:
+        return lists
+    ordered = frame.sort_values(["zone_id", "year", *order])
+    keys = [ordered["zone_id"], ordered["year"]]
+    totals = ordered.groupby(keys).size()
+    for (zone_id, year), group in ordered.groupby(keys).head(limit).groupby(keys):
+        lists[zone_id, int(year)] = ListPart(_records(group), int(totals[zone_id, year]))
+    return lists
+
+
+def quality_rows(quality: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Quality indicators with what "better" means for each (higher unless the contract
+    says otherwise), ready for the same status rule as the goals."""
+    if quality is None or quality.empty:
+        return quality
+    frame = quality.rename(columns={"value": "actual"}).copy()
+    frame["goal"] = ""
+    frame["direction"] = frame["indicator"].map(
+        lambda name: QUALITY_INDICATORS.get(norm(name), (None, "higher"))[1]
+    )
+    frame["metric"] = frame["indicator"].map(
+        lambda name: QUALITY_INDICATORS.get(norm(name), (None,))[0]
+    )
+    return frame
+
+
+def build_dataset(store, settings: Settings | None = None) -> Dataset:
+    settings = settings or store.settings
     version = store.version()
     tables = store.current_tables()
     zones = store.zones()
-    threshold = store.settings.suppression_threshold
-    indicators = compute_indicators(tables, zones, threshold)
+    threshold = settings.suppression_threshold
+    close = settings.target_close_pct / 100
+    indicators = compute_indicators(tables, zones, threshold, close)
     sources = store.sources()
     is_sample = bool(
         not sources.empty
         and ((sources["source"] == "sample") | sources["sha256"].isin(sample_hashes())).any()
     )
     years = sorted(int(y) for y in indicators["year"].dropna().unique())
-    return Dataset(version, indicators, tables, zones, sources, threshold, is_sample, years)
+    files = _files(sources)
+    limit = settings.list_limit
+    projects, radical, span = build_project_lists(tables.get(PROJECTS), years, limit, files)
+    goals = goal_rows(tables.get("goals"), close)
+    quality = quality_rows(tables.get("quality_indicators"))
+    if quality is not None and not quality.empty:
+        quality = goal_rows(quality, close)
+    for frame in (goals, quality):
+        if frame is not None and not frame.empty:
+            frame["file"] = frame["batch_id"].map(files)
+    return Dataset(
+        version,
+        indicators,
+        zones,
+        sources,
+        threshold,
+        is_sample,
+        years,
+        limit,
+        projects,
+        radical,
+        _yearly_lists(goals, ["excel_row"], limit),
+        _yearly_lists(quality, ["excel_row"], limit),
+        build_provenance(tables, files),
+        span,
+    )
+
+
+# ---------------------------------------------------------------- the index the pages read
+
+
+def active_from(zones: pd.DataFrame) -> dict[str, date | None]:
+    if zones.empty or "active_from" not in zones:
+        return {z: None for z in zones.get("id", [])}
+    found = {}
+    for zone_id, day in zip(zones["id"], zones["active_from"], strict=True):
+        if day is None or (not isinstance(day, date) and pd.isna(day)):
+            found[zone_id] = None
+        else:
+            found[zone_id] = day if isinstance(day, date) else pd.Timestamp(day).date()
+    return found
+
+
+# Which column says a zone has data for a table that year (projects: the register's span).
+PRESENCE = {
+    "survey": "survey_respondents",
+    "council_meetings": "council_meetings",
+    "economy": "result",
+    "risk_tolerance": "risk_tolerance",
+    "goals": "goals_count",
+}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    have: int  # active zones with data
+    of: int  # zones that were part of the city that year
+    required: bool  # the table had started reporting by that year
+
+    @property
+    def share(self) -> float:
+        return self.have / self.of if self.of else 0.0
+
+
+@dataclass(eq=False)
+class Prepared:
+    """One dataset, indexed for the pages. Build with `Prepared.build(dataset, settings)`."""
+
+    dataset: Dataset
+    settings: Settings
+    table: pd.DataFrame
+    rows: dict[tuple[str, int], dict]
+    medians: dict[int, dict[str, tuple[float | None, int]]]
+    ranks: dict[tuple[str, int], dict[str, tuple[int, int, int]]]
+    zone_ids: list[str]
+    names: dict[str, str]
+    years: list[int]
+    joined: dict[str, date | None]
+    coverage: dict[tuple[str, int], Coverage]
+
+    def __post_init__(self):
+        # Finished page payloads, per dataset version (a Prepared lives as long as one).
+        self.cached = lru_cache(maxsize=PAYLOADS_KEPT)(self._compute)
+
+    def _compute(self, builder, *args):
+        return builder(self, *args)
+
+    @classmethod
+    def build(cls, dataset: Dataset, settings: Settings | None = None) -> Prepared:
+        settings = settings or get_settings()
+        table = dataset.indicators.reset_index(drop=True)
+        keys = [m.key for m in CATALOGUE]
+        values = numeric(table, keys)
+        broken = table[keys].notna() & values.isna()
+        for i, key in zip(*broken.to_numpy().nonzero(), strict=True):
+            log.warning(
+                "unusable value left out: %s %s %s = %r",
+                table.at[i, "zone_id"],
+                table.at[i, "year"],
+                keys[key],
+                table.at[i, keys[key]],
+            )
+        zone_of, year_of = table["zone_id"].tolist(), [int(y) for y in table["year"]]
+        rows = {}
+        for zone_id, year, name, record in zip(
+            zone_of, year_of, table["zone"].tolist(), values.to_dict("records"), strict=True
+        ):
+            row = {k: plain(v) for k, v in record.items()}
+            row["zone_id"], row["year"], row["zone"] = zone_id, year, name
+            if row["error_quota"] is not None:
+                row["error_quota"] = bool(row["error_quota"])
+            rows[zone_id, year] = row
+        medians: dict[int, dict[str, tuple[float | None, int]]] = {}
+        if not table.empty:
+            med, counts = year_medians(table, keys)
+            for year, found, n in zip(
+                med.index, med.to_dict("records"), counts.to_dict("records"), strict=True
+            ):
+                medians[int(year)] = {k: (plain(found[k]), int(n[k])) for k in keys}
+        ranks: dict[tuple[str, int], dict[str, tuple[int, int, int]]] = {}
+        for metric in CATALOGUE:
+            if not metric.ranked or table.empty:
+                continue
+            ranked = competition_ranks(table, metric.key, metric.better, values[metric.key])
+            first, last, of = (ranked[c].to_numpy() for c in ("first", "last", "of"))
+            for i in np.flatnonzero(~np.isnan(first)):
+                ranks.setdefault((zone_of[i], year_of[i]), {})[metric.key] = (
+                    int(first[i]),
+                    int(last[i]),
+                    int(of[i]),
+                )
+        zones = dataset.zones
+        zone_ids = list(zones["id"]) if not zones.empty else sorted(table["zone_id"].unique())
+        names = dict(zip(zones["id"], zones["name"], strict=False)) if not zones.empty else {}
+        joined = active_from(zones) if not zones.empty else {z: None for z in zone_ids}
+        prepared = cls(
+            dataset,
+            settings,
+            table,
+            rows,
+            medians,
+            ranks,
+            zone_ids,
+            names,
+            list(dataset.years),
+            joined,
+            {},
+        )
+        prepared.coverage = prepared._coverage()
+        return prepared
+
+    # ------------------------------------------------------------ lookups
+
+    def name(self, zone_id: str) -> str:
+        return self.names.get(zone_id, zone_id)
+
+    def row(self, zone_id: str, year: int | None) -> dict | None:
+        return self.rows.get((zone_id, year)) if year is not None else None
+
+    def value(self, zone_id: str, year: int | None, key: str) -> object:
+        row = self.row(zone_id, year)
+        return None if row is None else row.get(key)
+
+    def median(self, year: int | None, key: str) -> float | None:
+        return self.medians.get(year, {}).get(key, (None, 0))[0] if year is not None else None
+
+    def median_count(self, year: int | None, key: str) -> int:
+        return self.medians.get(year, {}).get(key, (None, 0))[1] if year is not None else 0
+
+    def rank(self, zone_id: str, year: int | None, key: str) -> tuple[int, int, int] | None:
+        return self.ranks.get((zone_id, year), {}).get(key)
+
+    def zones_in(self, year: int | None) -> list[str]:
+        """Zones with a row that year, in the reference table's order."""
+        return [z for z in self.zone_ids if (z, year) in self.rows]
+
+    def zone_years(self, zone_id: str) -> list[int]:
+        return [y for y in self.years if (zone_id, y) in self.rows]
+
+    def is_member(self, zone_id: str, year: int | None) -> bool:
+        """Whether the zone was part of the city that year (Klæbu joined on 1.1.2020)."""
+        day = self.joined.get(zone_id)
+        return day is None or year is None or day.year <= year
+
+    def active_zones(self, year: int | None) -> list[str]:
+        return [z for z in self.zone_ids if self.is_member(z, year)]
+
+    # ------------------------------------------------------------ completeness
+
+    def _coverage(self) -> dict[tuple[str, int], Coverage]:
+        """Per table and year: how many of the zones that were part of the city have data."""
+        found: dict[tuple[str, int], Coverage] = {}
+        prov = self.dataset.provenance
+        for name in (*ANNUAL_TABLES, PROJECTS):
+            with_data = [y for y in self.years if self._has(name, y, prov)]
+            if not with_data:
+                continue
+            first = min(with_data)
+            for year in self.years:
+                active = self.active_zones(year)
+                have = sum(1 for z in active if self._zone_has(name, z, year, prov))
+                found[name, year] = Coverage(have, len(active), year >= first)
+        return found
+
+    def _has(self, name: str, year: int, prov) -> bool:
+        return any(self._zone_has(name, z, year, prov) for z in self.zone_ids)
+
+    def _zone_has(self, name: str, zone_id: str, year: int, prov) -> bool:
+        if name == PROJECTS:
+            span = self.dataset.project_span
+            return span is not None and span[0] <= year <= span[1]
+        if name in PRESENCE:
+            return self.value(zone_id, year, PRESENCE[name]) is not None
+        return (zone_id, year, name) in prov
+
+    def partial(self, year: int | None) -> list[tuple[str, Coverage]]:
+        """The tables a year is incomplete in: below DASHBOARD_COMPLETE_PCT of the zones."""
+        if year is None:
+            return []
+        share = self.settings.complete_pct / 100
+        return [
+            (name, c)
+            for (name, y), c in self.coverage.items()
+            if y == year and c.required and c.share < share
+        ]
+
+    def table_partial(self, table: str, year: int | None) -> Coverage | None:
+        """The table's coverage that year if it is below the completeness share."""
+        return next((c for name, c in self.partial(year) if name == table), None)
+
+    def default_year(self) -> int | None:
+        """The latest year with complete data (the latest year if none is complete)."""
+        complete = [y for y in self.years if not self.partial(y)]
+        return complete[-1] if complete else (self.years[-1] if self.years else None)
+
+    @cached_property
+    def known(self) -> Known:
+        """What the URL grammar checks a page's state against."""
+        return Known(tuple(self.zone_ids), tuple(self.years), self.default_year())
+
+    def year_of(self, raw: object) -> int | None:
+        """A year from a page's state: one with data, or the default year."""
+        return YEAR.parse(raw, self.known)
 
 
 # ---------------------------------------------------------------- memoized loading
@@ -67,8 +522,6 @@ _state: dict = {}
 
 def init_data(server, settings: Settings) -> None:
     """Wire the cache and the store to the Flask server. Called once by create_app."""
-    from .store.repository import Store
-
     config = {"CACHE_DEFAULT_TIMEOUT": 24 * 3600}
     if settings.cache_type == "RedisCache":
         config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=settings.cache_redis_url)
@@ -81,18 +534,93 @@ def init_data(server, settings: Settings) -> None:
         )
     cache.init_app(server, config=config)
     _state["store"] = Store(settings)
+    _prepared.cache_clear()
 
 
 def get_store():
     return _state["store"]
 
 
-@cache.memoize()
-def _load(database_url: str, version: str) -> Dataset:
-    # Arguments are the cache key: a new import or an undo changes `version`.
-    return build_dataset(get_store())
-
-
 def get_dataset() -> Dataset:
+    """The current dataset, shared by every worker through the cache (a file or Redis).
+
+    After an import, the first worker to ask builds it while the others wait for that
+    build instead of each building their own at once (on a large store that would take
+    every worker past its timeout together)."""
     store = get_store()
-    return _load(store.settings.database_url, store.version())
+    url = store.settings.database_url
+    key = f"dataset:{hashlib.sha256(url.encode()).hexdigest()[:16]}:{store.version()}"
+    dataset = cache.get(key)
+    if dataset is None:
+        with _build_lock(store.settings):
+            dataset = cache.get(key)  # built by another worker while this one waited
+            if dataset is None:
+                dataset = build_dataset(store)
+                cache.set(key, dataset)
+    return dataset
+
+
+@contextlib.contextmanager
+def _build_lock(settings: Settings):
+    """One build at a time: across the machine's workers (a file lock beside the file
+    cache), across machines (a Redis lock), or in this process (tests)."""
+    if settings.cache_type == "RedisCache":
+        import redis
+
+        client = redis.Redis.from_url(settings.cache_redis_url)
+        lock = client.lock("samskaping:dataset-build", timeout=300, blocking_timeout=120)
+        acquired = lock.acquire()
+        try:
+            yield
+        finally:
+            if acquired:
+                with contextlib.suppress(Exception):  # expired: another worker may hold it
+                    lock.release()
+            client.close()
+    elif settings.cache_type == "FileSystemCache":
+        settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        with (settings.cache_dir / "dataset-build.lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    else:
+        with _LOCAL_BUILD:
+            yield
+
+
+_LOCAL_BUILD = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _prepared(database_url: str, version: str) -> Prepared:
+    # Per process: the index costs a few milliseconds of lookups per callback afterwards.
+    return Prepared.build(get_dataset(), get_store().settings)
+
+
+def current() -> Prepared:
+    """The prepared index of the store's current data, built once per store version."""
+    store = get_store()
+    return _prepared(store.settings.database_url, store.version())
+
+
+def prepared_for(dataset: Dataset) -> Prepared:
+    """The index of a given dataset: the process's own when it is the current one."""
+    store = _state.get("store")
+    if store is None:
+        return Prepared.build(dataset)
+    with contextlib.suppress(RuntimeError):  # outside a request: no shared cache to ask
+        prepared = current()
+        if prepared.dataset.version == dataset.version:
+            return prepared
+    return Prepared.build(dataset, store.settings)
+
+
+def reset() -> None:
+    """Forget every loaded dataset and index (tests switch stores between them)."""
+    _prepared.cache_clear()
+    if _state.get("store") is not None:
+        # Outside an application context only the process's own index can be forgotten.
+        with contextlib.suppress(RuntimeError):
+            cache.clear()

@@ -23,6 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import fmt_kr, fmt_pct, is_missing, plotly_separators, t
+from .metrics import METRICS, Metric
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 INK = "#1a1a1a"
@@ -83,6 +84,11 @@ DASHES = [
     "solid",
 ]
 
+# The metrics the fixed charts draw (the others take theirs from their caller).
+RESULT = METRICS["result_pct"]
+RADICAL_COUNT = METRICS["projects_radical"]
+SCORE = METRICS["survey_tjenestekvalitet"]
+
 # Meeting mode: white and yellow on black.
 DARK_BG = "#000000"
 DARK_INK = "#ffffff"
@@ -96,22 +102,52 @@ def _affix(sample: str) -> tuple[str, str]:
     return head, tail
 
 
-def axis_format(kind: str, lang: str) -> dict:
-    """Tick format for a kind of value, in the locale's words."""
-    if kind == "pct":
+def axis_format(metric: Metric, lang: str, values=()) -> dict:
+    """Tick format for a metric's axis, in the locale's words; whole-number metrics get
+    whole-number ticks only (never 4, 5, 5, 6, 6)."""
+    if metric.unit == "share":
         return {"ticksuffix": _affix(fmt_pct(0, lang, 0))[1], "tickformat": ",.0f"}
-    if kind == "kr":
+    if metric.unit == "kr":
         prefix, suffix = _affix(fmt_kr(0, lang))
         return {"tickprefix": prefix, "ticksuffix": suffix, "tickformat": ",.0f"}
-    if kind == "score":
+    if metric.unit == "score":
         return {"tickformat": ".1f"}
-    return {"tickformat": ",d"}
+    if metric.integer:
+        return {"tickformat": ",d", "tick0": 0, "dtick": integer_step(values)}
+    return {"tickformat": ",.1f" if metric.decimals else ",d"}
 
 
-def scaled(values, kind: str) -> list:
+def integer_step(values) -> int:
+    """The tick step for whole numbers: 1, 2, 5, 10, 20, 50 … so that about 2–6 ticks show."""
+    numbers = [abs(float(v)) for v in values if not is_missing(v)]
+    top = max(numbers, default=1.0)
+    step = 1
+    while top / step > 6:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if top / step <= 6:
+                break
+    return max(step, 1)
+
+
+def scaled(values, metric: Metric) -> list:
     """Shares are drawn in percent; the rest as they are. Nulls stay null (a gap)."""
-    factor = 100 if kind == "pct" else 1
+    factor = 100 if metric.unit == "share" else 1
     return [None if is_missing(v) else float(v) * factor for v in values]
+
+
+def full_range(metric: Metric, values) -> list | None:
+    """The axis range a comparison uses: the metric's whole scale when it has one (survey
+    1–6, risk 1–5, shares 0–100 %), centred on zero for signed values, else from zero."""
+    if metric.scale is not None:
+        low, high = scaled(metric.scale, metric)
+        pad = (high - low) * 0.04
+        return [low - pad, high + pad]
+    numbers = [v for v in scaled(values, metric) if v is not None]
+    if metric.signed:
+        peak = max([abs(v) for v in numbers] + [1e-9]) * 1.15
+        return [-peak, peak]
+    return None
 
 
 def _as_figure(spec_builder):
@@ -174,12 +210,12 @@ def _year_axis(frame: pd.DataFrame) -> dict:
     return {"type": "category", "categoryorder": "array", "categoryarray": _years(frame)}
 
 
-def _median_trace(frame: pd.DataFrame, kind: str, lang: str, name: str | None = None) -> dict:
+def _median_trace(frame: pd.DataFrame, metric: Metric, lang: str, name: str | None = None) -> dict:
     label = name or t("median_all", lang)
     return {
         "type": "scatter",
         "x": _years(frame),
-        "y": scaled(frame["median"], kind),
+        "y": scaled(frame["median"], metric),
         "name": label,
         "mode": "lines+markers",
         "line": {"color": MEDIAN, "dash": "dash", "width": 2},
@@ -189,12 +225,12 @@ def _median_trace(frame: pd.DataFrame, kind: str, lang: str, name: str | None = 
     }
 
 
-def history_spec(frame: pd.DataFrame, kind: str, lang: str, zone: str) -> dict:
+def history_spec(frame: pd.DataFrame, metric: Metric, lang: str, zone: str) -> dict:
     """The zone's value per year as bars, the median of all zones as a dashed line."""
     bars = {
         "type": "bar",
         "x": _years(frame),
-        "y": scaled(frame["value"], kind),
+        "y": scaled(frame["value"], metric),
         "name": zone,
         "marker": {"color": ZONE},
         "customdata": _hover(zone, frame["value_text"]),
@@ -202,18 +238,19 @@ def history_spec(frame: pd.DataFrame, kind: str, lang: str, zone: str) -> dict:
     }
     layout = base_layout(lang)
     layout["xaxis"].update(_year_axis(frame))
-    layout["yaxis"].update(axis_format(kind, lang), rangemode="tozero")
-    if kind == "scale":
-        layout["yaxis"].update(range=[0, 5.2], dtick=1)
-    return {"data": [bars, _median_trace(frame, kind, lang)], "layout": layout}
+    values = [*frame["value"], *frame["median"]]
+    layout["yaxis"].update(axis_format(metric, lang, values), rangemode="tozero")
+    if metric.scale is not None and metric.unit != "share":
+        layout["yaxis"].update(range=[0, metric.scale[1] + 0.2])
+    return {"data": [bars, _median_trace(frame, metric, lang)], "layout": layout}
 
 
 def budget_spec(frame: pd.DataFrame, lang: str, zone: str, limit: float = 0.03) -> dict:
-    """Result as a share of wage costs per year, inside or outside the ±3 % band.
+    """The year's result as a share of its budget, inside or outside the ±3 % band.
 
     Deficits are red, hatched and below zero; the band is shaded and named in the legend.
     """
-    values = scaled(frame["value"], "pct")
+    values = scaled(frame["value"], RESULT)
     negative = [v is not None and v < 0 for v in values]
     years = _years(frame)
     texts = [f"{r} · {c}" for r, c in zip(frame["result_text"], frame["carry_text"], strict=True)]
@@ -251,8 +288,8 @@ def budget_spec(frame: pd.DataFrame, lang: str, zone: str, limit: float = 0.03) 
     peak = max([abs(v) for v in values if v is not None] + [band]) * 1.3
     layout = base_layout(lang, height=320)
     layout["xaxis"].update(_year_axis(frame))
-    layout["yaxis"].update(axis_format("pct", lang), range=[-peak, peak], zeroline=True)
-    return {"data": [edge, bars, _median_trace(frame, "pct", lang)], "layout": layout}
+    layout["yaxis"].update(axis_format(RESULT, lang), range=[-peak, peak], zeroline=True)
+    return {"data": [edge, bars, _median_trace(frame, RESULT, lang)], "layout": layout}
 
 
 def projects_spec(frame: pd.DataFrame, lang: str, zone: str) -> dict:
@@ -261,14 +298,14 @@ def projects_spec(frame: pd.DataFrame, lang: str, zone: str) -> dict:
     conservative = {
         "type": "bar",
         "x": years,
-        "y": scaled(frame["conservative"], "count"),
+        "y": scaled(frame["conservative"], RADICAL_COUNT),
         "name": t("m_projects_conservative", lang),
         "marker": {"color": CONSERVATIVE},
     }
     radical = {
         "type": "bar",
         "x": years,
-        "y": scaled(frame["value"], "count"),
+        "y": scaled(frame["value"], RADICAL_COUNT),
         "name": t("m_projects_radical", lang),
         "marker": {
             "color": RADICAL,
@@ -277,9 +314,13 @@ def projects_spec(frame: pd.DataFrame, lang: str, zone: str) -> dict:
     }
     layout = base_layout(lang, barmode="stack")
     layout["xaxis"].update(_year_axis(frame))
-    layout["yaxis"].update(axis_format("count", lang), rangemode="tozero", dtick=1)
+    totals = [
+        (0 if is_missing(c) else c) + (0 if is_missing(r) else r)
+        for c, r in zip(frame["conservative"], frame["value"], strict=True)
+    ]
+    layout["yaxis"].update(axis_format(RADICAL_COUNT, lang, totals), rangemode="tozero")
     name = f"{t('median_all', lang)}: {t('m_projects_radical', lang).lower()}"
-    median = _median_trace(frame, "count", lang, name)
+    median = _median_trace(frame, RADICAL_COUNT, lang, name)
     return {"data": [conservative, radical, median], "layout": layout}
 
 
@@ -291,7 +332,7 @@ def survey_spec(frame: pd.DataFrame, lang: str, zone: str, year: int, threshold:
     def dots(column: str, name: str, symbol: str, color: str, size: int) -> dict:
         return {
             "type": "scatter",
-            "x": scaled(frame[column], "score"),
+            "x": scaled(frame[column], SCORE),
             "y": themes,
             "name": name,
             "mode": "markers",
@@ -328,7 +369,7 @@ def survey_spec(frame: pd.DataFrame, lang: str, zone: str, year: int, threshold:
         if hidden
     ]
     layout = base_layout(lang, height=330, annotations=notes)
-    layout["xaxis"].update(axis_format("score", lang), range=[low, 6.05], dtick=0.5)
+    layout["xaxis"].update(axis_format(SCORE, lang), range=[low, 6.05], dtick=0.5)
     layout["yaxis"].update(autorange="reversed", showgrid=True)
     return {"data": traces, "layout": layout}
 
@@ -356,7 +397,9 @@ def compare_spec(
     """Small multiples: one chart per indicator, one line per zone, the median dashed.
 
     `frame`: series (zone name or the median's label), is_median, metric, year, value, text.
-    `panels`: (metric key, title, kind) in reading order.
+    `panels`: (metric key, title, metric) in reading order. Each chart is drawn on its
+    metric's full scale where it has one (survey 1–6, risk 1–5, shares 0–100 %), so a
+    difference of 0,1 never fills the height; counts and amounts start at zero.
     """
     rows = -(-len(panels) // columns)
     gap_x, gap_y = 0.07, 0.55 / max(rows, 1) / 2
@@ -372,7 +415,7 @@ def compare_spec(
     for row in frame.itertuples(index=False):
         points.setdefault((row.metric, row.series), []).append(row)
     annotations, traces = [], []
-    for i, (key, title, kind) in enumerate(panels):
+    for i, (key, title, metric) in enumerate(panels):
         row, col = divmod(i, columns)
         x0, y1 = col * (width + gap_x), 1 - row * (height + gap_y)
         suffix = "" if i == 0 else str(i + 1)
@@ -384,11 +427,14 @@ def compare_spec(
             "categoryorder": "array",
             "categoryarray": years,
         }
+        values = [p.value for name in series for p in points.get((key, name), [])]
+        axis_range = full_range(metric, values)
         layout[f"yaxis{suffix}"] = {
             **_axis(False),
-            **axis_format(kind, lang),
+            **axis_format(metric, lang, values),
             "domain": [max(y1 - height, 0.0), min(y1, 1.0)],
             "anchor": f"x{suffix}",
+            **({"range": axis_range} if axis_range else {"rangemode": "tozero"}),
         }
         annotations.append(
             {
@@ -409,7 +455,7 @@ def compare_spec(
                 {
                     "type": "scatter",
                     "x": [str(p.year) for p in found],
-                    "y": scaled([p.value for p in found], kind),
+                    "y": scaled([p.value for p in found], metric),
                     "name": name,
                     "legendgroup": name,
                     "showlegend": i == 0,
@@ -434,7 +480,7 @@ def compare_spec(
 
 def ranking_spec(
     frame: pd.DataFrame,
-    kind: str,
+    metric: Metric,
     lang: str,
     median: float | None,
     median_text: str,
@@ -448,7 +494,7 @@ def ranking_spec(
     accent = DARK_ACCENT if dark else MEDIAN
     bars = {
         "type": "bar",
-        "x": scaled(frame["value"], kind),
+        "x": scaled(frame["value"], metric),
         "y": list(frame["zone"]),
         "orientation": "h",
         "marker": {"color": DARK_BAR if dark else ZONE},
@@ -462,8 +508,8 @@ def ranking_spec(
     layout = base_layout(lang, height=600, dark=dark, showlegend=False)
     layout["margin"] = {"l": 10, "r": 160, "t": 50, "b": 10}
     layout["yaxis"].update(autorange="reversed", showgrid=False, ticks="")
-    layout["xaxis"].update(axis_format(kind, lang), rangemode="tozero")
-    if kind == "score":
+    layout["xaxis"].update(axis_format(metric, lang, frame["value"]), rangemode="tozero")
+    if metric.unit == "score":
         layout["xaxis"].update(range=[1, 6.2], rangemode="normal")
     # A bar with no value (a withheld score, no data) still says why, in words.
     layout["annotations"] = [
@@ -480,7 +526,7 @@ def ranking_spec(
         if is_missing(value)
     ]
     if median is not None:
-        at = scaled([median], kind)[0]
+        at = scaled([median], metric)[0]
         layout["shapes"] = [
             {
                 "type": "line",

@@ -8,8 +8,11 @@ Charts get the same separators through plotly's `separators` (see `plotly_separa
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 import pandas as pd
@@ -24,6 +27,8 @@ from babel.numbers import (
     get_minus_sign_symbol,
     get_plus_sign_symbol,
 )
+
+log = logging.getLogger(__name__)
 
 LANGS = ("nb", "en")
 DEFAULT_LANG = "nb"
@@ -43,7 +48,7 @@ def lang_of(value: object, default: str = DEFAULT_LANG) -> str:
 # ---------------------------------------------------------------- words
 
 STRINGS: dict[str, tuple[str, str]] = {
-    # shell
+    # ------------------------------------------------------------ shell
     "app_title": ("Samskaping i hjemmetjenesten", "Co-creation in home-care services"),
     "app_subtitle": ("Trondheim kommune", "City of Trondheim"),
     "skip_link": ("Hopp til hovedinnholdet", "Skip to main content"),
@@ -55,7 +60,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_import": ("Importer data", "Import"),
     "current_page": ("(denne siden)", "(current page)"),
     "lang_switch": ("English", "Norsk"),
-    "lang_switch_label": ("Språk", "Language"),
     "sample_badge": ("Eksempeldata", "Sample data"),
     "sample_text": (
         "Tallene er oppdiktet for å vise dashbordet. De beskriver ingen virkelig enhet.",
@@ -64,23 +68,58 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_label": ("Last ned dataene bak denne siden:", "Download the data behind this page:"),
     "export_xlsx": ("Last ned Excel", "Download Excel"),
     "export_csv": ("Last ned CSV", "Download CSV"),
-    "footer_sources": ("Datakilder", "Data sources"),
-    "footer_no_sources": ("Ingen data er importert ennå.", "No data has been imported yet."),
+    "list_export": ("Hele listen:", "The whole list:"),
+    "list_capped": (
+        "Viser {shown} av {total}. Hele listen er i eksporten.",
+        "Showing {shown} of {total}. The export has the whole list.",
+    ),
+    # ------------------------------------------------------------ sources
     "source_item": ("{file} (importert {date})", "{file} (imported {date})"),
     "source_note": ("Kilde: {items}.", "Source: {items}."),
     "source_none": ("Kilde: ingen importerte data.", "Source: no imported data."),
+    "and_more_files": ("og {n} filer til", "and {n} more files"),
+    "source_rows": ("{file}, {sheet}, rad {rows}", "{file}, {sheet}, row {rows}"),
+    "and_more_rows": ("(og {n} rader til)", "(and {n} more rows)"),
+    "source_of_table": ("Kilde: {source}.", "Source: {source}."),
+    "source_register": (
+        "Prosjektregisteret (kilden til hvert prosjekt står i prosjektlisten)",
+        "The project register (each project's source is in the project list)",
+    ),
+    "col_source": ("Kilde", "Source"),
+    "table_survey": ("brukerundersøkelse", "user survey"),
+    "table_council_meetings": ("brukerråd", "user council"),
+    "table_economy": ("økonomi", "budget"),
+    "table_risk_tolerance": ("risikovilje", "risk tolerance"),
+    "table_goals": ("mål i enhetsavtalen", "unit agreement goals"),
+    "table_quality_indicators": ("kvalitetsindikatorer", "quality indicators"),
+    "table_projects": ("prosjektregisteret", "the project register"),
+    # ------------------------------------------------------------ common words
     "legend_title": ("Tegnforklaring", "Key"),
     "legend_suppressed": (
         ": = skjult fordi færre enn {n} svarte",
         ": = withheld because fewer than {n} answered",
     ),
     "legend_missing": ("– = ingen data", "– = no data"),
+    "legend_better": (
+        "bedre enn medianen (grønn; på brukerundersøkelsen med mer enn {survey} og på andeler "
+        "med mer enn {points} prosentpoeng)",
+        "better than the median (green; on the survey by more than {survey}, on shares by "
+        "more than {points} percentage points)",
+    ),
+    "legend_worse": (
+        "svakere enn medianen (rød, med samme grenser)",
+        "worse than the median (red, by the same margins)",
+    ),
+    "legend_band": (
+        "resultatet er utenfor ±3 %-grensen (gul)",
+        "the result is outside the ±3 % limit (yellow)",
+    ),
+    "legend_trend": (
+        "▲ ▼ under «Endring»: hvor mange tall som ble bedre og svakere siden året før",
+        "▲ ▼ under “Change”: how many figures got better and worse since the year before",
+    ),
     "suppressed_reason": ("færre enn {n} svar", "fewer than {n} answers"),
     "empty_year": ("Ingen data for valgt år", "No data for the selected year"),
-    "empty_store": (
-        "Ingen data er importert ennå. Gå til «Importer data» for å laste opp eksportene.",
-        "No data has been imported yet. Go to “Import” to upload the exports.",
-    ),
     "show_table": ("Vis tallene som tabell", "Show the numbers as a table"),
     "year": ("År", "Year"),
     "choose_year": ("Velg år", "Choose year"),
@@ -89,28 +128,59 @@ STRINGS: dict[str, tuple[str, str]] = {
     "median": ("Median", "Median"),
     "median_all": ("Median alle soner", "Median of all zones"),
     "rank": ("Rangering", "Rank"),
-    "rank_of": ("{rank}. av {n}", "{rank} of {n}"),
-    "this_year": ("Valgt år", "Selected year"),
+    "rank_phrase": ("nr. {rank} av {zones}", "rank {rank} of {zones}"),
+    "rank_tied": ("delt {first}.–{last}. av {zones}", "tied {first}–{last} of {zones}"),
+    "one_zone": ("{n} sone", "{n} zone"),
+    "n_zones": ("{n} soner", "{n} zones"),
     "last_year": ("Året før", "Year before"),
     "yes": ("Ja", "Yes"),
     "no": ("Nei", "No"),
     "and": ("og", "and"),
-    "none": ("ingen", "none"),
-    # overview
+    "and_more": ("og {n} til", "and {n} more"),
+    "count_of": ("{part} av {whole}", "{part} of {whole}"),
+    "year_partial": ("{year} (delvis)", "{year} (partial)"),
+    "partial_note": (
+        "{year} er ufullstendig: {items}. Medianer og rangeringer gjelder bare sonene med "
+        "tall, og tallene sammenlignes ikke med medianen.",
+        "{year} is incomplete: {items}. Medians and ranks cover only the zones with figures, "
+        "and the figures are not compared with the median.",
+    ),
+    "partial_item": ("{table} for {have} av {of} soner", "{table} for {have} of {of} zones"),
+    "zone_joined": (
+        "{zone} ble en del av Trondheim {date}, og har ingen tall for årene før.",
+        "{zone} became part of Trondheim on {date} and has no figures for the years before.",
+    ),
+    # ------------------------------------------------------------ overview
     "ovw_title": ("Oversikt over sonene", "Overview of the zones"),
     "ovw_intro": (
-        "Alle soner side om side for valgt år, med medianen for kommunen. Klikk på en "
+        "Alle soner side om side for valgt år. Flaggene sier hvem som bør følges opp og "
+        "hvorfor; tegnene i cellene sammenligner med medianen for kommunen. Klikk på en "
         "kolonneoverskrift for å sortere, og på et sonenavn for å se sonen.",
-        "All zones side by side for the selected year, with the municipal median. Select a "
-        "column heading to sort, and a zone name to open the zone.",
+        "All zones side by side for the selected year. The flags say who needs attention and "
+        "why; the marks in the cells compare with the municipal median. Select a column "
+        "heading to sort, and a zone name to open the zone.",
     ),
     "ovw_flags_title": ("Dette bør følges opp", "What to follow up"),
     "ovw_no_flags": ("Ingen flagg for {year}.", "No flags for {year}."),
+    "ovw_common_title": ("Felles for kommunen", "Across the municipality"),
     "ovw_table_caption": (
         "Nøkkeltall per sone {year}. Sortert etter {column}, {direction}.",
         "Key figures per zone {year}. Sorted by {column}, {direction}.",
     ),
+    "ovw_table_title": ("Alle soner {year}", "All zones {year}"),
     "ovw_flags_col": ("Flagg", "Flags"),
+    "ovw_trend_col": ("Endring siden {year}", "Change since {year}"),
+    "trend_text": (
+        "{better} tall bedre og {worse} svakere enn i {year}",
+        "{better} figures better and {worse} worse than in {year}",
+    ),
+    "cue_better": ("bedre enn medianen", "better than the median"),
+    "cue_worse": ("svakere enn medianen", "worse than the median"),
+    "cue_over": ("merforbruk utover −3 %-grensen", "overspend beyond the −3 % limit"),
+    "cue_under": (
+        "mindreforbruk utover +3 %-grensen: ikke alt overføres",
+        "underspend beyond the +3 % limit: not all of it is carried over",
+    ),
     "sort_asc": ("stigende", "ascending"),
     "sort_desc": ("synkende", "descending"),
     "sort_by": ("Sorter etter {column}", "Sort by {column}"),
@@ -119,29 +189,91 @@ STRINGS: dict[str, tuple[str, str]] = {
     "group_budget": ("Økonomi", "Budget"),
     "group_risk": ("Risiko", "Risk"),
     "group_projects": ("Samskapingsprosjekter", "Co-creation projects"),
-    # flags
+    "group_goals": ("Enhetsavtale", "Unit agreement"),
+    "ovw_spiral_history": (
+        "Inntrekk {n} år på rad eller mer, alle år: {items}.",
+        "Claw-back {n} years running or more, all years: {items}.",
+    ),
+    "ovw_spiral_item": ("{zone} ({first}–{last})", "{zone} ({first}–{last})"),
+    # ------------------------------------------------------------ flags
+    "severity_high": ("høy", "high"),
+    "severity_medium": ("middels", "medium"),
+    "severity_low": ("lav", "low"),
+    "severity_said": ("Alvorlighet: {level}.", "Severity: {level}."),
     "flag_spiral": ("Negativ spiral", "Negative spiral"),
-    "flag_spiral_text": (
-        "inntrekk {n} år på rad",
-        "budget claw-back {n} years running",
+    "flag_spiral_text": ("inntrekk {n} år på rad", "budget claw-back {n} years running"),
+    "rule_spiral": (
+        "Regel: inntrekk {threshold} år på rad eller mer.",
+        "Rule: claw-back {threshold} years running or more.",
+    ),
+    "flag_overspend": ("Merforbruk over grensen", "Overspend beyond the limit"),
+    "flag_overspend_text": ("resultat {share} av budsjettet", "result {share} of budget"),
+    "rule_overspend": (
+        "Regel: merforbruk på mer enn {threshold} av budsjettet det året.",
+        "Rule: an overspend of more than {threshold} of the year's budget.",
     ),
     "flag_no_council": ("Ingen i brukerrådet", "No one at the user council"),
     "flag_no_council_text": (
         "ingen deltakelse i brukerrådsmøter",
         "no attendance at user council meetings",
     ),
+    "rule_no_council": (
+        "Regel: brukerrådet møttes, men ingen fra sonen deltok.",
+        "Rule: the user council met, but no one from the zone attended.",
+    ),
+    "flag_low_followup": ("Lite fulgt opp i brukerrådet", "Little council input followed up"),
+    "flag_low_followup_text": (
+        "{share} av innspillene fulgt opp ({followed} av {inputs})",
+        "{share} of the inputs followed up ({followed} of {inputs})",
+    ),
+    "rule_low_followup": (
+        "Regel: under {threshold} av brukerrådets innspill fulgt opp.",
+        "Rule: under {threshold} of the user council's inputs followed up.",
+    ),
+    "flag_low_risk": ("Lav risikovilje", "Low risk tolerance"),
+    "flag_low_risk_text": ("risikovilje {risk} av 5", "risk tolerance {risk} of 5"),
+    "rule_low_risk": (
+        "Regel: egenvurdert risikovilje {threshold} eller lavere på skalaen 1–5.",
+        "Rule: a self-rated risk tolerance of {threshold} or lower on the 1–5 scale.",
+    ),
+    "flag_targets": ("Mål ikke nådd", "Targets not reached"),
+    "flag_targets_text": (
+        "{reached} av {measured} målte mål nådd",
+        "{reached} of {measured} measured goals reached",
+    ),
+    "rule_targets": (
+        "Regel: under {threshold} av de målte målene i enhetsavtalen nådd.",
+        "Rule: under {threshold} of the unit agreement's measured goals reached.",
+    ),
     "flag_no_radical": ("Ingen radikal samskaping", "No radical co-creation"),
     "flag_no_radical_text": ("ingen radikale prosjekter", "no radical projects"),
+    "rule_no_radical": (
+        "Regel: ingen aktive samskapingsprosjekter på nivå 3 eller 4.",
+        "Rule: no active co-creation projects at level 3 or 4.",
+    ),
     "flag_suppressed": ("Skjult brukerundersøkelse", "Survey withheld"),
     "flag_suppressed_text": ("færre enn {n} svar", "fewer than {n} answers"),
-    "flag_summary": ("{flag}: {zones}.", "{flag}: {zones}."),
-    # zone page
+    "rule_suppressed": (
+        "Regel: minst ett tema har for få svar til å vises.",
+        "Rule: at least one theme has too few answers to be shown.",
+    ),
+    "flag_common_note": (
+        "{label} i {year}: {count} av {zones}. Det gjelder de fleste sonene, så det står her "
+        "én gang for kommunen, ikke som flagg på hver sone.",
+        "{label} in {year}: {count} of {zones}. Most zones have it, so it is said here once "
+        "for the municipality, not as a flag on each zone.",
+    ),
+    "flag_few_zones": (
+        "Bygger bare på {zones} med tall for {table}.",
+        "Based only on {zones} with figures for {table}.",
+    ),
+    # ------------------------------------------------------------ zone page
     "zone_title": ("Sone {zone}", "Zone {zone}"),
     "zone_intro": (
-        "Fem paneler for enhetslederen: hvert viser valgt år mot sonens egne tidligere år "
-        "og mot de andre sonene (rangering og median).",
-        "Five panels for the unit leader: each shows the selected year against the zone's "
-        "own earlier years and against the other zones (rank and median).",
+        "Ett panel per tema for enhetslederen: hvert viser valgt år mot sonens egne tidligere "
+        "år og mot de andre sonene (rangering og median).",
+        "One panel per theme for the unit leader: each shows the selected year against the "
+        "zone's own earlier years and against the other zones (rank and median).",
     ),
     "zone_unknown": ("Ukjent sone: {zone}", "Unknown zone: {zone}"),
     "zone_print": ("Skriv ut", "Print"),
@@ -150,8 +282,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "panel_risk": ("Risikovilje", "Risk tolerance"),
     "panel_projects": ("Samskapingsprosjekter", "Co-creation projects"),
     "panel_survey": ("Brukerundersøkelse", "User survey"),
+    "panel_targets": ("Mål og kvalitet", "Goals and quality"),
     "projects_list": ("Sonens samskapingsprosjekter", "The zone's co-creation projects"),
-    "projects_none": ("Ingen prosjekter registrert for sonen.", "No projects registered."),
+    "projects_capped": (
+        "Viser {shown} av {total} prosjekter: de aktive i {year} først, så de nyeste.",
+        "Showing {shown} of {total} projects: those active in {year} first, then the newest.",
+    ),
+    "listing_none_projects": (
+        "Ingen prosjekter registrert for sonen.",
+        "No projects registered for the zone.",
+    ),
+    "listing_none_targets": (
+        "Ingen mål eller kvalitetsindikatorer for sonen dette året.",
+        "No goals or quality indicators for the zone this year.",
+    ),
     "col_project": ("Prosjekt", "Project"),
     "col_years": ("Periode", "Period"),
     "col_status": ("Status", "Status"),
@@ -159,9 +303,131 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_initiator": ("Initiert av", "Initiated by"),
     "col_entry": ("Inngang", "Entry"),
     "col_values": ("Verdiformer", "Forms of value"),
-    "col_partners": ("Partnere", "Partners"),
+    "col_indicator": ("Indikator", "Indicator"),
+    "col_goal": ("Mål", "Goal"),
+    "col_target": ("Målverdi", "Target"),
+    "col_result": ("Resultat", "Result"),
+    "col_direction": ("Retning", "Direction"),
+    "col_trend": ("Utvikling", "Trend"),
     "active_in": ("aktiv {year}", "active {year}"),
-    # compare
+    "targets_caption": (
+        "Mål og kvalitetsindikatorer {year}",
+        "Goals and quality indicators {year}",
+    ),
+    "status_reached": ("nådd", "reached"),
+    "status_close": ("nær", "close"),
+    "status_not_reached": ("ikke nådd", "not reached"),
+    "status_not_measured": ("ikke målt", "not measured"),
+    "status_rule": (
+        "Slik leses statusen: ✓ nådd når resultatet er minst like godt som målverdien "
+        "(høyere eller lavere, etter retningen); ≈ nær når det bommer med høyst {close} % av "
+        "målverdien; ✗ ikke nådd når det bommer med mer; ○ ikke målt når resultatet mangler.",
+        "How the status reads: ✓ reached when the result is at least as good as the target "
+        "(higher or lower, by the direction); ≈ close when it misses by at most {close} % of "
+        "the target; ✗ not reached when it misses by more; ○ not measured without a result.",
+    ),
+    "direction_higher": ("høyere er bedre", "higher is better"),
+    "direction_lower": ("lavere er bedre", "lower is better"),
+    "trend_better": ("↑ bedre enn {year} ({value})", "↑ better than {year} ({value})"),
+    "trend_worse": ("↓ svakere enn {year} ({value})", "↓ worse than {year} ({value})"),
+    "trend_same": ("= som {year} ({value})", "= as in {year} ({value})"),
+    "kind_goal": ("Mål", "Goal"),
+    "kind_quality": ("Kvalitetsindikator", "Quality indicator"),
+    "carry_cap": (
+        "Tak for overføring (3 % av lønnskostnadene)",
+        "Cap on carry-over (3 % of wage costs)",
+    ),
+    # budget words
+    "underspend": ("mindreforbruk", "underspend"),
+    "overspend": ("merforbruk", "overspend"),
+    "balance": ("balanse", "balance"),
+    "top_up": ("påplussing", "budget top-up"),
+    "claw_back": ("inntrekk", "claw-back"),
+    "within_band": ("innenfor grensen", "within the limit"),
+    "outside_band": ("utenfor grensen", "outside the limit"),
+    "conservative": ("konservativ", "conservative"),
+    "radical": ("radikal", "radical"),
+    "top_down": ("top-down", "top-down"),
+    "bottom_up": ("bottom-up", "bottom-up"),
+    # panel sentences
+    "s_council": (
+        "I {year} fulgte {zone} opp {rate} av innspillene i brukerrådet ({followed} av "
+        "{inputs}), mot en median på {median} for alle soner: {rank}.",
+        "In {year}, {zone} followed up {rate} of its inputs to the user council ({followed} "
+        "of {inputs}), against a median of {median} for all zones: {rank}.",
+    ),
+    "s_council_absent": (
+        "I {year} deltok ingen fra {zone} i brukerrådet.",
+        "In {year}, no one from {zone} attended the user council.",
+    ),
+    "s_council_no_inputs": (
+        "I {year} kom det ingen innspill fra {zone} i brukerrådet ({meetings} møter).",
+        "In {year}, {zone} brought no inputs to the user council ({meetings} meetings).",
+    ),
+    "s_budget": (
+        "I {year} hadde {zone} {kind} på {result} ({share} av budsjettet, {band} på ±3 %), "
+        "som gir {carry_kind} på {carry} neste år.",
+        "In {year}, {zone} had an {kind} of {result} ({share} of budget, {band} of ±3 %), "
+        "giving a {carry_kind} of {carry} next year.",
+    ),
+    "s_budget_even": (
+        "I {year} gikk {zone} i balanse: ingen påplussing eller inntrekk neste år.",
+        "In {year}, {zone} broke even: no top-up or claw-back next year.",
+    ),
+    "s_budget_unknown": (
+        "Resultatet for {zone} i {year} kan ikke vises: tallene i kilden er ikke gyldige.",
+        "The result for {zone} in {year} cannot be shown: the figures in the source are not valid.",
+    ),
+    "s_cap_overspend": (
+        "Merforbruket var {result}, men inntrekket er begrenset til {limit} av "
+        "lønnskostnadene ({cap}): de resterende {rest} trekkes ikke inn.",
+        "The overspend was {result}, but the claw-back is capped at {limit} of wage costs "
+        "({cap}): the remaining {rest} is not clawed back.",
+    ),
+    "s_cap_underspend": (
+        "Mindreforbruket var {result}, men påplussingen er begrenset til {limit} av "
+        "lønnskostnadene ({cap}): de resterende {rest} overføres ikke.",
+        "The underspend was {result}, but the top-up is capped at {limit} of wage costs "
+        "({cap}): the remaining {rest} is not carried over.",
+    ),
+    "s_risk": (
+        "{zone} vurderte sin risikovilje til {risk} av 5 i {year}, mot en median på "
+        "{median}: {rank}.",
+        "{zone} rated its risk tolerance {risk} of 5 in {year}, against a median of "
+        "{median}: {rank}.",
+    ),
+    "s_projects": (
+        "Aktive samskapingsprosjekter i {zone} i {year}: {active} (konservative: {cons}, "
+        "radikale: {rad}; initiert ovenfra, top-down: {td}, nedenfra, bottom-up: {bu}).",
+        "Active co-creation projects in {zone} in {year}: {active} (conservative: {cons}, "
+        "radical: {rad}; initiated from above, top-down: {td}, from below, bottom-up: {bu}).",
+    ),
+    "s_radical_who": ("Radikale prosjekter {year}: {items}.", "Radical projects {year}: {items}."),
+    "s_radical_none": ("Ingen radikale prosjekter i {year}.", "No radical projects in {year}."),
+    "s_survey": (
+        "I {year} svarte {n} brukere i {zone}; sonen lå over medianen på {above} av {shown} "
+        "tema og høyest på {best} ({score}).",
+        "In {year}, {n} users in {zone} answered; the zone was above the median on {above} "
+        "of {shown} themes and highest on {best} ({score}).",
+    ),
+    "s_survey_suppressed": (
+        "Resultatene for {zone} i {year} vises ikke: færre enn {threshold} svar.",
+        "The results for {zone} in {year} are withheld: fewer than {threshold} answers.",
+    ),
+    "s_targets": (
+        "I {year} nådde {zone} {reached} av {measured} målte mål i enhetsavtalen ({close} "
+        "nær, {unmeasured} ikke målt), mot en median på {median} nådd for alle soner: {rank}.",
+        "In {year}, {zone} reached {reached} of {measured} measured goals of its unit "
+        "agreement ({close} close, {unmeasured} not measured), against a median of {median} "
+        "reached for all zones: {rank}.",
+    ),
+    "s_targets_unmeasured": (
+        "Ingen av målene for {zone} i {year} er målt ennå.",
+        "None of the goals for {zone} in {year} has been measured yet.",
+    ),
+    "theme": ("Tema", "Theme"),
+    "fig_band": ("Grense ±3 %", "Limit ±3 %"),
+    # ------------------------------------------------------------ compare
     "cmp_title": ("Sammenlign soner", "Compare zones"),
     "cmp_intro": (
         "Din sone mot valgte soner og medianen for alle soner, indikator for indikator, "
@@ -171,12 +437,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cmp_own": ("Din sone", "Your zone"),
     "cmp_others": ("Sammenlign med", "Compare with"),
-    "cmp_year_note": ("Året som teksten og tabellen fremhever", "Year the text highlights"),
     "cmp_figure_summary": (
         "{count} små diagrammer, ett per indikator, med én linje per sone og medianen "
         "stiplet. Tallene står i tabellen under.",
         "{count} small charts, one per indicator, with one line per zone and the median "
         "dashed. The numbers are in the table below.",
+    ),
+    "cmp_scales": (
+        "Aksene følger hver indikators hele skala: brukerundersøkelsen 1–6, risikovilje 1–5, "
+        "andeler 0–100 %; antall og beløp starter på 0, og resultatet er sentrert på 0.",
+        "The axes follow each indicator's whole scale: the user survey 1–6, risk tolerance "
+        "1–5, shares 0–100%; counts and amounts start at 0, and the result is centred on 0.",
     ),
     "cmp_sentences_title": ("Indikator for indikator", "Indicator by indicator"),
     "cmp_table_caption": (
@@ -184,16 +455,30 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Every indicator per year for the chosen zones and the median",
     ),
     "cmp_indicator": ("Indikator", "Indicator"),
-    # meeting
+    "cmp_sentence": (
+        "{metric} {year}: {values}; median {median}.",
+        "{metric} {year}: {values}; median {median}.",
+    ),
+    "cmp_zone_value": ("{zone} {value}", "{zone} {value}"),
+    "cmp_no_value": ("{zone} ingen data", "{zone} no data"),
+    "cmp_suppressed": ("{zone} : ({reason})", "{zone} : ({reason})"),
+    "cmp_not_member": (
+        "{zone} var ikke en del av Trondheim i {year}",
+        "{zone} was not part of Trondheim in {year}",
+    ),
+    # ------------------------------------------------------------ meeting mode
     "mote_title": ("Møtemodus", "Meeting mode"),
     "mote_deck_soner": ("Én side per sone", "One slide per zone"),
     "mote_deck_paneler": ("Én side per panel", "One slide per panel"),
+    "mote_deck_label": ("Lysbilder", "Slides"),
     "mote_help": (
         "Piltastene blar. Hjem og End går til første og siste side.",
         "The arrow keys move. Home and End go to the first and last slide.",
     ),
     "mote_prev": ("Forrige", "Previous"),
     "mote_next": ("Neste", "Next"),
+    "mote_pause": ("Pause", "Pause"),
+    "mote_resume": ("Fortsett", "Resume"),
     "mote_position": ("Side {n} av {total}", "Slide {n} of {total}"),
     "mote_intro_title": ("Nettverksmøte {year}", "Network meeting {year}"),
     "mote_intro_text": (
@@ -202,23 +487,211 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "mote_switch_deck": ("Bytt til: {deck}", "Switch to: {deck}"),
     "mote_timer": ("Automatisk bla hvert {n}. sekund", "Advancing every {n} seconds"),
-    "mote_exit": ("Avslutt møtemodus", "Leave meeting mode"),
-    # budget words
-    "underspend": ("mindreforbruk", "underspend"),
-    "overspend": ("merforbruk", "overspend"),
-    "balance": ("balanse", "balance"),
-    "top_up": ("påplussing", "budget top-up"),
-    "claw_back": ("inntrekk", "claw-back"),
-    "band": ("±3 % av lønnskostnadene", "±3 % of wage costs"),
-    "result_of_wages": ("Resultat i % av lønnskostnader", "Result as % of wage costs"),
-    "within_band": ("innenfor grensen", "within the limit"),
-    "outside_band": ("utenfor grensen", "outside the limit"),
-    "conservative": ("konservativ", "conservative"),
-    "radical": ("radikal", "radical"),
-    "top_down": ("top-down", "top-down"),
-    "bottom_up": ("bottom-up", "bottom-up"),
-    "early": ("tidlig", "early"),
-    "late": ("sen inngang", "late entry"),
+    "mote_zone_lead": (
+        "{zone} i {year}, mot medianen for alle soner.",
+        "{zone} in {year}, against the median of all zones.",
+    ),
+    "mote_fact_context": ("median {median} · {rank}", "median {median} · {rank}"),
+    "mote_panel_lead": (
+        "{metric} {year}: median {median}; høyest: {top}; lavest: {bottom}.",
+        "{metric} {year}: median {median}; highest: {top}; lowest: {bottom}.",
+    ),
+    "mote_panel_all_equal": (
+        "{metric} {year}: alle {zones} har {value}.",
+        "{metric} {year}: all {zones} have {value}.",
+    ),
+    "mote_end_named": ("{zones} ({value})", "{zones} ({value})"),
+    "mote_end_counted": ("{zones} har {value}", "{zones} have {value}"),
+    # ------------------------------------------------------------ metric labels
+    "m_survey_respondents": ("Antall svar", "Answers"),
+    "m_survey_informasjon": ("Informasjon", "Information"),
+    "m_survey_serviceinnstilling": ("Serviceinnstilling", "Service attitude"),
+    "m_survey_brukermedvirkning": ("Brukermedvirkning", "User participation"),
+    "m_survey_forutsigbarhet": ("Forutsigbarhet", "Predictability"),
+    "m_survey_tjenestekvalitet": ("Tjenestekvalitet", "Service quality"),
+    "m_survey_samhandling": ("Samhandling", "Coordination"),
+    "m_council_meetings": ("Møter i brukerrådet", "Council meetings"),
+    "m_council_representatives": ("Brukerrepresentanter til stede", "Representatives"),
+    "m_council_inputs": ("Innspill", "Inputs"),
+    "m_council_followed_up": ("Innspill fulgt opp", "Inputs followed up"),
+    "m_council_followup_rate": ("Andel innspill fulgt opp", "Share of inputs followed up"),
+    "m_council_decisions": ("Politiske vedtak", "Political decisions"),
+    "m_council_chaired": ("Møter ledet av sonen", "Meetings chaired by the zone"),
+    "m_budget": ("Budsjett", "Budget"),
+    "m_actual": ("Regnskap", "Accounts"),
+    "m_wage_costs": ("Lønnskostnader", "Wage costs"),
+    "m_result": ("Resultat", "Result"),
+    "m_result_pct": ("Resultat i % av budsjett", "Result as % of budget"),
+    "m_carry_over": ("Overføring til neste år", "Carried to next year"),
+    "m_inntrekk_streak": ("År på rad med inntrekk", "Years running with claw-back"),
+    "m_risk_tolerance": ("Risikovilje (1–5)", "Risk tolerance (1–5)"),
+    "m_error_quota": ("Tabbekvote", "Room to fail"),
+    "m_experiments_started": ("Forsøk startet", "Experiments started"),
+    "m_experiments_stopped": ("Forsøk avsluttet", "Experiments stopped"),
+    "m_development_funds": ("Utviklingsmidler", "Development funds"),
+    "m_projects_active": ("Aktive prosjekter", "Active projects"),
+    "m_projects_conservative": ("Konservative prosjekter", "Conservative projects"),
+    "m_projects_radical": ("Radikale prosjekter", "Radical projects"),
+    "m_projects_top_down": ("Initiert top-down", "Initiated top-down"),
+    "m_projects_bottom_up": ("Initiert bottom-up", "Initiated bottom-up"),
+    "m_projects_late_entry": ("Sen inngang", "Late entry"),
+    "m_goals_count": ("Mål i enhetsavtalen", "Goals in the agreement"),
+    "m_goals_measured": ("Mål målt", "Goals measured"),
+    "m_goals_reached": ("Mål nådd, antall", "Goals reached, count"),
+    "m_goals_close": ("Mål nær", "Goals close"),
+    "m_goals_reached_share": ("Mål nådd (av målte)", "Goals reached (of measured)"),
+    "m_quality_primary_contact": (
+        "Andel brukere med primærkontakt",
+        "Users with a primary contact",
+    ),
+    "m_quality_helpers": ("Ulike hjelpere siste 14 dager", "Different helpers, last 14 days"),
+    # ------------------------------------------------------------ exports
+    "cell_cut": (
+        " […avkortet: cellen hadde {n} tegn]",
+        " […cut: the cell had {n} characters]",
+    ),
+    "note_sheet": ("Ark", "Sheet"),
+    "note_cell": ("Celle", "Cell"),
+    "note_text": ("Merknad", "Note"),
+    "note_cut": (
+        "Avkortet: teksten hadde {n} tegn, men en Excel-celle tar høyst {limit}. "
+        "CSV-eksporten har hele teksten.",
+        "Cut: the text had {n} characters, but an Excel cell holds at most {limit}. "
+        "The CSV export has the whole text.",
+    ),
+    # ------------------------------------------------------------ what an import changed
+    "change_rows": ("{n} rader", "{n} rows"),
+    "change_row": ("{n} rad", "{n} row"),
+    "change_for": ("for {years} ({zones})", "for {years} ({zones})"),
+    "change_replaced": ("{n} erstattet", "{n} replaced"),
+    "change_link_overview": ("Oversikt {year}", "Overview {year}"),
+    # ------------------------------------------------------------ import page
+    "imp_title": ("Importer data", "Import data"),
+    "imp_intro": (
+        "Last opp kvalitetsrapporten og enhetsavtalene som Excel-filer (.xlsx eller .xlsm). Hver "
+        "fil importeres helt eller ikke i det hele tatt.",
+        "Upload the quality report and the unit agreements as Excel files (.xlsx or .xlsm). Each "
+        "file is imported whole or not at all.",
+    ),
+    "imp_upload_title": ("Last opp filer", "Upload files"),
+    "imp_drop": ("Dra filer hit, eller ", "Drag files here, or "),
+    "imp_choose": ("velg filer", "choose files"),
+    "imp_limit": (
+        "Høyst {mb} MB per fil og per opplasting. Filene i én opplasting får til sammen {seconds}"
+        " sekunder.",
+        "At most {mb} MB per file and per upload. The files of one upload get {seconds} seconds "
+        "together.",
+    ),
+    "imp_login_needed": (
+        "Du må være logget inn som administrator for å importere eller angre.",
+        "You must be logged in as administrator to import or undo.",
+    ),
+    "imp_login": ("Logg inn", "Log in"),
+    "imp_logout": ("Logg ut", "Log out"),
+    "imp_disabled": (
+        "Import i nettleseren er slått av: ingen administratorpassord er satt "
+        "(DASHBOARD_ADMIN_SECRET). Bruk kommandolinjen: python -m dashboard import FIL.",
+        "Importing in the browser is switched off: no administrator password is set "
+        "(DASHBOARD_ADMIN_SECRET). Use the command line: python -m dashboard import FILE.",
+    ),
+    "imp_forbidden": (
+        "Ikke utført: du er ikke logget inn som administrator, eller skjemaet er utløpt. Last "
+        "siden på nytt og prøv igjen.",
+        "Not done: you are not logged in as administrator, or the form has expired. Reload the "
+        "page and try again.",
+    ),
+    "imp_bad_upload": (
+        "Opplastingen kunne ikke leses. Last siden på nytt og prøv igjen.",
+        "The upload could not be read. Reload the page and try again.",
+    ),
+    "imp_outcome_imported": ("Importert", "Imported"),
+    "imp_outcome_unchanged": (
+        "Uendret (samme fil er importert før)",
+        "Unchanged (same file already imported)",
+    ),
+    "imp_outcome_rejected": ("Avvist – ingenting er lagret", "Rejected – nothing was stored"),
+    "imp_outcome_undone": ("Angret", "Undone"),
+    "imp_status": (
+        "{done} av {total} importert eller uendret, {rejected} avvist.",
+        "{done} of {total} imported or unchanged, {rejected} rejected.",
+    ),
+    "imp_sheets_caption": ("Hva filen «{name}» ga", "What the file '{name}' gave"),
+    "imp_col_sheet": ("Ark", "Sheet"),
+    "imp_col_kind": ("Tolket som", "Read as"),
+    "imp_col_rows": ("Rader", "Rows"),
+    "imp_col_skipped": ("Hoppet over", "Skipped"),
+    "imp_col_years": ("År", "Years"),
+    "imp_col_zones": ("Enheter", "Units"),
+    "imp_not_recognised": ("ikke kjent igjen", "not recognised"),
+    "imp_errors_caption": ("Feil i «{name}»", "Errors in '{name}'"),
+    "imp_warnings_caption": ("Advarsler og rader som er hoppet over", "Warnings and skipped rows"),
+    "imp_col_file": ("Fil", "File"),
+    "imp_col_cell": ("Celle", "Cell"),
+    "imp_col_column": ("Kolonne", "Column"),
+    "imp_col_value": ("Verdi", "Value"),
+    "imp_col_problem": ("Feil", "Problem"),
+    "imp_col_expected": ("Forventet", "Expected"),
+    "imp_more_errors": (
+        "… og {n} til. Last ned feillisten for å se dem.",
+        "… and {n} more. Download the error list to see them.",
+    ),
+    "imp_download_errors": ("Last ned feillisten (Excel)", "Download the error list (Excel)"),
+    "imp_history_title": ("Importhistorikk", "Import history"),
+    "imp_history_empty": ("Ingen importer ennå.", "No imports yet."),
+    "imp_col_batch": ("Nr.", "No."),
+    "imp_col_hash": ("SHA-256 (start)", "SHA-256 (start)"),
+    "imp_col_when": ("Tidspunkt", "Time"),
+    "imp_col_source": ("Kilde", "Source"),
+    "imp_col_outcome": ("Utfall", "Outcome"),
+    "imp_col_errors": ("Feil", "Errors"),
+    "imp_col_warnings": ("Advarsler", "Warnings"),
+    "imp_source_cli": ("kommandolinje", "command line"),
+    "imp_source_web": ("nettleser", "browser"),
+    "imp_source_sample": ("eksempeldata", "sample data"),
+    "imp_undo": ("Angre siste import", "Undo the latest import"),
+    "imp_undo_confirm": (
+        "Angre import nr. {batch} ({file})? Radene den erstattet kommer tilbake slik de var.",
+        "Undo import no. {batch} ({file})? The rows it replaced come back as they were.",
+    ),
+    "imp_undone": (
+        "Import nr. {batch} ({file}) er angret: {removed} fjernet, {restored} tilbakeført.",
+        "Import no. {batch} ({file}) is undone: {removed} removed, {restored} restored.",
+    ),
+    "imp_too_big": (
+        "Ingenting er lastet opp: filene er til sammen for store ({sizes}). Én opplasting kan "
+        "være på høyst {mb} MB. Last opp færre filer om gangen.",
+        "Nothing was uploaded: the files are too large together ({sizes}). One upload may be at "
+        "most {mb} MB. Upload fewer files at a time.",
+    ),
+    "imp_working": (
+        "Importerer {files} … Det kan ta opptil {seconds} sekunder.",
+        "Importing {files} … This may take up to {seconds} seconds.",
+    ),
+    "imp_outcome_timeout": ("Tidsavbrutt – ingenting er lagret", "Timed out – nothing was stored"),
+    "imp_outcome_crashed": (
+        "Stoppet uventet – ingenting er lagret",
+        "Stopped unexpectedly – nothing was stored",
+    ),
+    "imp_outcome_not_attempted": (
+        "Ikke forsøkt – ingenting er lagret",
+        "Not attempted – nothing was stored",
+    ),
+    "imp_status_timeout": ("{n} tidsavbrutt", "{n} timed out"),
+    "imp_status_not_attempted": ("{n} ikke forsøkt", "{n} not attempted"),
+    "imp_more_than_kept": (
+        "Feillisten har de første {kept} av {total} feil: rett dem og importer på nytt.",
+        "The error list has the first {kept} of {total} errors: fix them and import again.",
+    ),
+    "imp_download_errors_of": (
+        "Last ned feillisten for import nr. {batch} ({file})",
+        "Download the error list of import no. {batch} ({file})",
+    ),
+    "imp_download_short": ("Feilliste", "Error list"),
+    "imp_history_more": (
+        "Viser de {shown} nyeste av {total}. Hele historikken: python -m dashboard history.",
+        "Showing the newest {shown} of {total}. The whole history: python -m dashboard history.",
+    ),
+    "imp_undo_batch": ("Angre import nr. {batch} ({file})", "Undo import no. {batch} ({file})"),
 }
 
 
@@ -293,9 +766,25 @@ def _pattern(kind: str, lang: str, decimals: int, signed: bool) -> str:
 
 
 def _clean(value: float, decimals: int) -> float:
-    # Avoid "−0,0": a value that rounds to zero is shown as zero.
-    rounded = round(float(value), decimals)
+    """Rounded half away from zero, as people round (3,5 is 4, 4,5 is 5, 2,25 is 2,3), not
+    to even as Python and Babel do; "−0,0" never shows: a value that rounds to zero is 0."""
+    exact = Decimal(repr(float(value)))
+    rounded = float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
     return 0.0 if rounded == 0 else rounded
+
+
+def _unshowable(value: object, kind: str) -> bool:
+    """True (and a warning logged) for a value no page can show: not finite, or beyond
+    what Babel can format. The page shows "–" for it instead of failing for everyone."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        log.warning("cannot format %r as %s", value, kind)
+        return True
+    if not math.isfinite(number) or abs(number) >= 1e24:
+        log.warning("cannot format %r as %s: out of range", value, kind)
+        return True
+    return False
 
 
 @lru_cache(maxsize=65536)
@@ -313,7 +802,7 @@ def _format(kind: str, value: float, lang: str, decimals: int, signed: bool) -> 
 
 def fmt_number(value: object, lang: str, decimals: int = 0, signed: bool = False) -> str:
     """`1 234 567`, `4,7`; `–` for no value."""
-    if is_missing(value):
+    if is_missing(value) or _unshowable(value, "number"):
         return MISSING
     return _format("decimal", _clean(value, decimals), lang, decimals, signed)
 
@@ -325,14 +814,14 @@ def fmt_score(value: object, lang: str) -> str:
 
 def fmt_kr(value: object, lang: str, signed: bool = False) -> str:
     """`1 234 567 kr` / `NOK 1,234,567`, whole kroner."""
-    if is_missing(value):
+    if is_missing(value) or _unshowable(value, "kroner"):
         return MISSING
     return _format("currency", _clean(value, 0), lang, 0, signed)
 
 
 def fmt_pct(value: object, lang: str, decimals: int = 1, signed: bool = False) -> str:
     """A share (0.032) as `3,2 %`; `−3,2 %` for negatives."""
-    if is_missing(value):
+    if is_missing(value) or _unshowable(value, "share"):
         return MISSING
     return _format("percent", _clean(value, decimals + 2), lang, decimals, signed)
 
@@ -416,135 +905,3 @@ def words(value: object, lang: str, sep: str = ";") -> str:
     if is_missing(value) or not str(value).strip():
         return MISSING
     return ", ".join(word(item.strip(), lang) for item in str(value).split(sep) if item.strip())
-
-
-# ---------------------------------------------------------------- sentences and labels
-
-STRINGS.update(
-    {
-        # metric labels (short, for table headings and axes)
-        "m_survey_respondents": ("Antall svar", "Answers"),
-        "m_council_meetings": ("Møter i brukerrådet", "Council meetings"),
-        "m_council_representatives": ("Brukerrepresentanter til stede", "Representatives"),
-        "m_council_inputs": ("Innspill", "Inputs"),
-        "m_council_followed_up": ("Innspill fulgt opp", "Inputs followed up"),
-        "m_council_followup_rate": ("Andel innspill fulgt opp", "Share of inputs followed up"),
-        "m_council_decisions": ("Politiske vedtak", "Political decisions"),
-        "m_budget": ("Budsjett", "Budget"),
-        "m_actual": ("Regnskap", "Accounts"),
-        "m_wage_costs": ("Lønnskostnader", "Wage costs"),
-        "m_result": ("Resultat", "Result"),
-        "m_result_pct": ("Resultat i % av budsjett", "Result as % of budget"),
-        "m_result_wage_pct": ("Resultat i % av lønnskostnader", "Result as % of wage costs"),
-        "m_carry_over": ("Overføring til neste år", "Carried to next year"),
-        "m_inntrekk_streak": ("År på rad med inntrekk", "Years running with claw-back"),
-        "m_risk_tolerance": ("Risikovilje (1–5)", "Risk tolerance (1–5)"),
-        "m_error_quota": ("Tabbekvote", "Room to fail"),
-        "m_experiments_started": ("Forsøk startet", "Experiments started"),
-        "m_experiments_stopped": ("Forsøk avsluttet", "Experiments stopped"),
-        "m_development_funds": ("Utviklingsmidler", "Development funds"),
-        "m_projects_active": ("Aktive prosjekter", "Active projects"),
-        "m_projects_conservative": ("Konservative prosjekter", "Conservative projects"),
-        "m_projects_radical": ("Radikale prosjekter", "Radical projects"),
-        "m_projects_top_down": ("Initiert top-down", "Initiated top-down"),
-        "m_projects_bottom_up": ("Initiert bottom-up", "Initiated bottom-up"),
-        "m_projects_late_entry": ("Sen inngang", "Late entry"),
-        "rank_phrase": ("nr. {rank} av {n} soner", "rank {rank} of {n} zones"),
-        "median_phrase": ("medianen for alle soner er {median}", "the median is {median}"),
-        # panel sentences
-        "s_council": (
-            "I {year} fulgte {zone} opp {rate} av innspillene i brukerrådet ({followed} av "
-            "{inputs}), mot en median på {median} for alle soner: {rank}.",
-            "In {year}, {zone} followed up {rate} of its inputs to the user council ({followed} "
-            "of {inputs}), against a median of {median} for all zones: {rank}.",
-        ),
-        "s_council_absent": (
-            "I {year} deltok ingen fra {zone} i brukerrådet.",
-            "In {year}, no one from {zone} attended the user council.",
-        ),
-        "s_council_no_inputs": (
-            "I {year} kom det ingen innspill fra {zone} i brukerrådet ({meetings} møter).",
-            "In {year}, {zone} brought no inputs to the user council ({meetings} meetings).",
-        ),
-        "s_budget": (
-            "I {year} hadde {zone} {kind} på {result} ({share} av lønnskostnadene, {band} på "
-            "±3 %), som gir {carry_kind} på {carry} neste år.",
-            "In {year}, {zone} had an {kind} of {result} ({share} of wage costs, {band} of "
-            "±3 %), giving a {carry_kind} of {carry} next year.",
-        ),
-        "s_budget_even": (
-            "I {year} gikk {zone} i balanse: ingen påplussing eller inntrekk neste år.",
-            "In {year}, {zone} broke even: no top-up or claw-back next year.",
-        ),
-        "s_spiral": (
-            "Negativ spiral: inntrekk {n} år på rad.",
-            "Negative spiral: claw-back {n} years running.",
-        ),
-        "s_risk": (
-            "{zone} vurderte sin risikovilje til {risk} av 5 i {year}, mot en median på "
-            "{median}: {rank}.",
-            "{zone} rated its risk tolerance {risk} of 5 in {year}, against a median of "
-            "{median}: {rank}.",
-        ),
-        "s_projects": (
-            "Aktive samskapingsprosjekter i {zone} i {year}: {active} (konservative: {cons}, "
-            "radikale: {rad}; initiert ovenfra, top-down: {td}, nedenfra, bottom-up: {bu}).",
-            "Active co-creation projects in {zone} in {year}: {active} (conservative: {cons}, "
-            "radical: {rad}; initiated from above, top-down: {td}, from below, bottom-up: {bu}).",
-        ),
-        "s_radical_who": (
-            "Radikale prosjekter {year}: {items}.",
-            "Radical projects {year}: {items}.",
-        ),
-        "s_radical_none": (
-            "Ingen radikale prosjekter i {year}.",
-            "No radical projects in {year}.",
-        ),
-        "s_survey": (
-            "I {year} svarte {n} brukere i {zone}; sonen lå over medianen på {above} av {shown} "
-            "tema og høyest på {best} ({score}).",
-            "In {year}, {n} users in {zone} answered; the zone was above the median on {above} "
-            "of {shown} themes and highest on {best} ({score}).",
-        ),
-        "s_survey_suppressed": (
-            "Resultatene for {zone} i {year} vises ikke: færre enn {threshold} svar.",
-            "The results for {zone} in {year} are withheld: fewer than {threshold} answers.",
-        ),
-        "survey_no_prev": ("ingen tall året før", "no figures the year before"),
-        "theme": ("Tema", "Theme"),
-        "radical_by": ("Radikale, initiert av", "Radical, initiated by"),
-        "next_year": ("neste år", "next year"),
-        # figure labels
-        "fig_band": ("Grense ±3 %", "Limit ±3 %"),
-        "fig_prev_year": ("Året før", "Year before"),
-        "ovw_spiral_history": (
-            "Inntrekk to år på rad eller mer, alle år: {items}.",
-            "Claw-back two years running or more, all years: {items}.",
-        ),
-        "ovw_spiral_item": ("{zone} ({first}–{last})", "{zone} ({first}–{last})"),
-        "ovw_table_title": ("Alle soner {year}", "All zones {year}"),
-        "cmp_sentence": (
-            "{metric} {year}: {values}; median {median}.",
-            "{metric} {year}: {values}; median {median}.",
-        ),
-        "cmp_zone_value": ("{zone} {value}", "{zone} {value}"),
-        "cmp_no_value": ("{zone} ingen data", "{zone} no data"),
-        "cmp_suppressed": ("{zone} : ({reason})", "{zone} : ({reason})"),
-        "mote_zone_lead": (
-            "{zone} i {year}, mot medianen for alle soner.",
-            "{zone} in {year}, against the median of all zones.",
-        ),
-        "mote_fact_context": ("median {median} · {rank}", "median {median} · {rank}"),
-        "mote_panel_lead": (
-            "{metric} {year}: median {median}; høyest {top} ({top_value}), lavest {bottom} "
-            "({bottom_value}).",
-            "{metric} {year}: median {median}; highest {top} ({top_value}), lowest {bottom} "
-            "({bottom_value}).",
-        ),
-        "mote_pause": ("Pause", "Pause"),
-        "mote_resume": ("Fortsett", "Resume"),
-        "mote_slide": ("lysbilde", "slide"),
-        "mote_deck_label": ("Lysbilder", "Slides"),
-        "ovw_zone_link": ("Åpne sonen {zone}", "Open zone {zone}"),
-    }
-)

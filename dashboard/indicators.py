@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .ingest.spec import CONSERVATIVE, RADICAL, THEME_IDS
+from .ingest.text import norm
+from .metrics import QUALITY_INDICATORS
 
 CARRY_OVER_LIMIT = 0.03  # a unit may carry ±3 % of its wage costs into next year
 
@@ -47,6 +49,14 @@ PROJECT_COLUMNS = [
     "projects_bottom_up",
     "projects_late_entry",
 ]
+GOAL_COLUMNS = [
+    "goals_count",
+    "goals_measured",
+    "goals_reached",
+    "goals_close",
+    "goals_reached_share",
+]
+QUALITY_COLUMNS = ["quality_primary_contact", "quality_helpers"]
 COLUMNS = [
     "zone_id",
     "zone",
@@ -57,7 +67,13 @@ COLUMNS = [
     *BUDGET_COLUMNS,
     *RISK_COLUMNS,
     *PROJECT_COLUMNS,
+    *GOAL_COLUMNS,
+    *QUALITY_COLUMNS,
 ]
+# A goal is "close" when its result misses the target by at most this share of the target
+# (the default of DASHBOARD_TARGET_CLOSE_PCT).
+CLOSE_SHARE = 0.05
+GOAL_STATUSES = ("reached", "close", "not_reached", "not_measured")
 KEY = ["zone_id", "year"]
 
 
@@ -151,26 +167,103 @@ def project_indicators(projects: pd.DataFrame, years: list[int]) -> pd.DataFrame
     if _empty(projects) or not years:
         return pd.DataFrame(columns=[*KEY, *PROJECT_COLUMNS])
     per_zone = explode_projects(projects)
-    rows = []
+    # One 0/1 column per count, computed once; each year is then a masked sum per zone.
+    counts = pd.DataFrame(
+        {
+            "projects_active": 1,
+            "projects_conservative": per_zone["ladder_class"] == CONSERVATIVE,
+            "projects_radical": per_zone["ladder_class"] == RADICAL,
+            "projects_top_down": per_zone["initiator_class"] == "top-down",
+            "projects_bottom_up": per_zone["initiator_class"] == "bottom-up",
+            "projects_late_entry": per_zone["entry"] == "Sent",
+        },
+        index=per_zone.index,
+    ).astype("int64")
+    start = pd.to_numeric(per_zone["start_year"])
+    end = pd.to_numeric(per_zone["end_year"])
+    parts = []
     for year in years:
-        active = per_zone[
-            (per_zone["start_year"] <= year)
-            & (per_zone["end_year"].isna() | (per_zone["end_year"] >= year))
-        ]
-        for zone_id, group in active.groupby("zone_id"):
-            rows.append(
-                {
-                    "zone_id": zone_id,
-                    "year": year,
-                    "projects_active": len(group),
-                    "projects_conservative": int((group["ladder_class"] == CONSERVATIVE).sum()),
-                    "projects_radical": int((group["ladder_class"] == RADICAL).sum()),
-                    "projects_top_down": int((group["initiator_class"] == "top-down").sum()),
-                    "projects_bottom_up": int((group["initiator_class"] == "bottom-up").sum()),
-                    "projects_late_entry": int((group["entry"] == "Sent").sum()),
-                }
-            )
-    return pd.DataFrame(rows, columns=[*KEY, *PROJECT_COLUMNS])
+        active = ((start <= year) & (end.isna() | (end >= year))).to_numpy()
+        if not active.any():
+            continue
+        summed = counts[active].groupby(per_zone["zone_id"].to_numpy()[active]).sum()
+        summed.index.name = "zone_id"
+        parts.append(summed.reset_index().assign(year=year))
+    if not parts:
+        return pd.DataFrame(columns=[*KEY, *PROJECT_COLUMNS])
+    return pd.concat(parts, ignore_index=True)[[*KEY, *PROJECT_COLUMNS]]
+
+
+def goal_status(actual, target, direction, close_share: float = CLOSE_SHARE) -> pd.Series:
+    """Per goal: reached, close, not_reached or not_measured (no result yet).
+
+    Lower is better when `direction` is "lower"; otherwise higher is (the contract's
+    default). Close: the result misses by at most `close_share` of the target."""
+    actual = pd.to_numeric(pd.Series(actual), errors="coerce")
+    target = pd.to_numeric(pd.Series(target, index=actual.index), errors="coerce")
+    lower = pd.Series(direction, index=actual.index).eq("lower")
+    gap = (actual - target).where(~lower, target - actual)  # >= 0 means reached
+    margin = close_share * target.abs()
+    status = np.select(
+        [actual.isna() | target.isna(), gap >= 0, gap >= -margin],
+        ["not_measured", "reached", "close"],
+        "not_reached",
+    )
+    return pd.Series(status, index=actual.index)
+
+
+def goal_rows(goals: pd.DataFrame | None, close_share: float = CLOSE_SHARE) -> pd.DataFrame:
+    """The goals with their status and the same goal's result the year before."""
+    if _empty(goals):
+        return pd.DataFrame(
+            columns=[*KEY, "goal", "indicator", "target", "actual", "direction", "status"]
+        )
+    frame = goals.copy()
+    frame["direction"] = frame["direction"].where(frame["direction"].eq("lower"), "higher")
+    frame["status"] = goal_status(frame["actual"], frame["target"], frame["direction"], close_share)
+    previous = frame[["zone_id", "year", "goal", "indicator", "actual"]].copy()
+    previous["year"] = previous["year"] + 1
+    previous = previous.drop_duplicates(["zone_id", "year", "goal", "indicator"])
+    frame = frame.merge(
+        previous.rename(columns={"actual": "previous"}),
+        on=["zone_id", "year", "goal", "indicator"],
+        how="left",
+    )
+    return frame
+
+
+def goal_indicators(goals: pd.DataFrame | None, close_share: float = CLOSE_SHARE) -> pd.DataFrame:
+    rows = goal_rows(goals, close_share)
+    if rows.empty:
+        return pd.DataFrame(columns=[*KEY, *GOAL_COLUMNS])
+    grouped = rows.assign(
+        measured=rows["status"] != "not_measured",
+        reached=rows["status"] == "reached",
+        close=rows["status"] == "close",
+    ).groupby(KEY)
+    out = pd.DataFrame(
+        {
+            "goals_count": grouped.size(),
+            "goals_measured": grouped["measured"].sum(),
+            "goals_reached": grouped["reached"].sum(),
+            "goals_close": grouped["close"].sum(),
+        }
+    ).astype("int64")
+    measured = out["goals_measured"].astype(float)
+    out["goals_reached_share"] = (out["goals_reached"] / measured).where(measured > 0)
+    return out.reset_index()
+
+
+def quality_indicators(quality: pd.DataFrame | None) -> pd.DataFrame:
+    """The contract's known quality indicators as columns (others stay in their own table)."""
+    if _empty(quality):
+        return pd.DataFrame(columns=[*KEY, *QUALITY_COLUMNS])
+    column = quality["indicator"].map(lambda name: QUALITY_INDICATORS.get(norm(name), (None,))[0])
+    known = quality.assign(column=column).dropna(subset=["column"])
+    if known.empty:
+        return pd.DataFrame(columns=[*KEY, *QUALITY_COLUMNS])
+    wide = known.pivot_table(index=KEY, columns="column", values="value", aggfunc="mean")
+    return wide.reindex(columns=QUALITY_COLUMNS).reset_index()
 
 
 def _years(frame: pd.DataFrame | None, *columns: str) -> set[int]:
@@ -189,7 +282,10 @@ def _zone_years(frame: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def compute_indicators(
-    tables: dict[str, pd.DataFrame], zones: pd.DataFrame, threshold: int = 5
+    tables: dict[str, pd.DataFrame],
+    zones: pd.DataFrame,
+    threshold: int = 5,
+    close_share: float = CLOSE_SHARE,
 ) -> pd.DataFrame:
     """The indicator table: one row per zone and year that has data, columns as COLUMNS."""
     survey = tables.get("survey")
@@ -230,6 +326,8 @@ def compute_indicators(
         council_indicators(council, zone_years),
         budget_indicators(economy),
         risk_indicators(risk),
+        goal_indicators(tables.get("goals"), close_share),
+        quality_indicators(tables.get("quality_indicators")),
     ):
         if not part.empty:
             part = part.astype({"year": "int64"})
@@ -254,7 +352,46 @@ def compute_indicators(
     return out[COLUMNS]
 
 
+# No number the dashboard shows comes near this (a budget of a billion kroner is 1e9).
+IMPLAUSIBLE = 1e15
+
+
+def numeric(table: pd.DataFrame, columns) -> pd.DataFrame:
+    """The columns as floats; anything that is not a finite, plausible number becomes null,
+    so one impossible value (an infinite share, an amount of 1e28) can never become a
+    median or a rank, or a page that cannot be drawn."""
+    values = table[list(columns)].apply(pd.to_numeric, errors="coerce").astype("float64")
+    return values.where(np.isfinite(values) & (values.abs() < IMPLAUSIBLE))
+
+
 def municipal_median(table: pd.DataFrame, year: int, columns: list[str]) -> pd.Series:
     """The median across zones for one year, ignoring nulls (suppressed scores stay out)."""
     rows = table[table["year"] == year]
-    return rows[columns].apply(pd.to_numeric, errors="coerce").median(skipna=True)
+    return numeric(rows, columns).median(skipna=True)
+
+
+def year_medians(table: pd.DataFrame, columns) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per year and column: the median across zones and how many zones it is over."""
+    values = numeric(table, columns)
+    grouped = values.groupby(table["year"].to_numpy())
+    return grouped.median(), grouped.count()
+
+
+def competition_ranks(
+    table: pd.DataFrame, column: str, better: str, values: pd.Series | None = None
+) -> pd.DataFrame:
+    """Standard competition ranking per year, with ties kept as a span.
+
+    `first`: 1 + the zones strictly better; `last`: the zones better or equal; `of`: the
+    zones with a value. Eight zones tied at 0 behind five are all 6.–13. of 13. `values`:
+    the column already made numeric (see `numeric`), if the caller has it."""
+    values = numeric(table, [column])[column] if values is None else values
+    by_year = values.groupby(table["year"].to_numpy())
+    ascending = better == "lower"
+    return pd.DataFrame(
+        {
+            "first": by_year.rank(method="min", ascending=ascending),
+            "last": by_year.rank(method="max", ascending=ascending),
+            "of": values.notna().groupby(table["year"].to_numpy()).transform("sum"),
+        }
+    )

@@ -132,6 +132,23 @@ class Settings:
     # Tests only: an X-Served-By header with the worker's pid, so a test sees which answered.
     worker_id_header: bool = field(default_factory=lambda: _env_bool("WORKER_ID_HEADER", False))
 
+    # The largest request a page callback (not an upload) may send; larger ones get 413.
+    max_callback_bytes: int = field(default_factory=lambda: _env_int("MAX_CALLBACK_KB", 16) * 1024)
+    # Pages list at most this many rows (projects, goals); the export has them all.
+    list_limit: int = field(default_factory=lambda: _env_int("LIST_LIMIT", 50))
+    # A year is complete for a panel when this share (%) of the zones have data for it.
+    complete_pct: int = field(default_factory=lambda: _env_int("COMPLETE_PCT", 75))
+    # A goal is "close" when its result misses the target by at most this % of the target.
+    target_close_pct: int = field(default_factory=lambda: _env_int("TARGET_CLOSE_PCT", 5))
+    # The overview's flags (see views/flags.py for the rules they feed).
+    flag_spiral_years: int = field(default_factory=lambda: _env_int("FLAG_SPIRAL_YEARS", 2))
+    flag_overspend_pct: int = field(default_factory=lambda: _env_int("FLAG_OVERSPEND_PCT", 3))
+    flag_followup_pct: int = field(default_factory=lambda: _env_int("FLAG_FOLLOWUP_PCT", 40))
+    flag_risk_at_most: int = field(default_factory=lambda: _env_int("FLAG_RISK_AT_MOST", 1))
+    flag_targets_pct: int = field(default_factory=lambda: _env_int("FLAG_TARGETS_PCT", 50))
+    # A flag carried by more than this % of the zones is one note for the municipality.
+    flag_common_pct: int = field(default_factory=lambda: _env_int("FLAG_COMMON_PCT", 50))
+
     def __post_init__(self) -> None:
         if not 2000 <= self.year_min <= self.year_max <= 2100:
             raise ValueError(

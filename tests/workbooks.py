@@ -217,11 +217,16 @@ def write_projects(
     return path
 
 
+def largest_sheet_height(settings) -> int:
+    """The most rows (header and title rows included) a projects sheet, PROJECT_HEADER wide,
+    may have under both the row cap and the cell cap."""
+    return min(settings.max_rows_per_sheet, settings.max_cells // len(PROJECT_HEADER))
+
+
 def largest_projects_rows(settings) -> int:
-    """The most project rows one workbook may hold under the caps: the sheet's rectangle
-    (title rows, header and rows, PROJECT_HEADER wide) within both the row and the cell cap."""
-    height = min(settings.max_rows_per_sheet, settings.max_cells // len(PROJECT_HEADER))
-    return height - PROJECT_TITLE_ROWS - 1
+    """The most project rows one workbook may hold under the caps, below write_projects'
+    title rows and header."""
+    return largest_sheet_height(settings) - PROJECT_TITLE_ROWS - 1
 
 
 def write_largest_projects(path: Path, settings) -> Path:

@@ -7,12 +7,15 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, html
 
+from .. import urls
 from ..components import (
     chart,
     choice,
     data_table,
     legend,
+    notes_block,
     page_shell,
+    plain,
     register_choice,
     source_line,
     table_details,
@@ -20,17 +23,20 @@ from ..components import (
     year_choice,
     zone_options,
 )
-from ..decks import CompareView, compare
+from ..data import Prepared, current
 from ..figures import compare_spec
-from ..i18n import lang_of, t
-from ..panels import Prepared, current, nearest_year
-from ..urls import make_view, parse_list
+from ..i18n import t
+from ..urls import make_view
+from ..views.common import data_sources, year_choices
+from ..views.compare import CompareView, axis_note, compare
+from ..web.callback_guard import declare
 
 PAGE = "sammenlign"
 OWN = "cmp-own"
 OTHERS = "cmp-others"
 YEAR = "cmp-year"
 SENTENCES = "cmp-sentences"
+NOTES = "cmp-notes"
 TABLE = "cmp-table"
 CHART = "cmp"
 
@@ -49,6 +55,7 @@ def register(app) -> None:
         Output(f"{CHART}-summary", "children"),
         Output(SENTENCES, "children"),
         Output(TABLE, "children"),
+        Output(NOTES, "children"),
         Output(view_id(PAGE), "data"),
         Input(OWN, "data"),
         Input(OTHERS, "data"),
@@ -59,14 +66,20 @@ def register(app) -> None:
     register_choice(app, OWN)
     register_choice(app, OTHERS, multi=True)
     register_choice(app, YEAR)
+    declare(
+        app,
+        (OWN, "data", urls.ZONE),
+        (OTHERS, "data", urls.ZONES),
+        (YEAR, "data", urls.YEAR),
+        (view_id(PAGE), "data", urls.VIEW),
+    )
 
 
 # ---------------------------------------------------------------- pure parts
 
 
-def parse_zones(prepared: Prepared, soner) -> tuple[str | None, list[str]]:
-    """`soner=a,b,c`: the first known zone is the own zone, the rest are compared with it."""
-    zones = [z for z in parse_list(soner) if z in prepared.zone_ids]
+def split_zones(prepared: Prepared, zones: list[str]) -> tuple[str | None, list[str]]:
+    """`soner=a,b,c` (parsed): the first zone is the own zone, the rest are compared with it."""
     own = zones[0] if zones else (prepared.zone_ids[0] if prepared.zone_ids else None)
     return own, [z for z in zones if z != own]
 
@@ -74,9 +87,9 @@ def parse_zones(prepared: Prepared, soner) -> tuple[str | None, list[str]]:
 def render(model: CompareView, lang: str, threshold: int):
     reason = t("suppressed_reason", lang, n=threshold)
     figure = compare_spec(model.frame, model.panels, lang)
-    summary = t("cmp_figure_summary", lang, count=len(model.panels))
+    summary = f"{t('cmp_figure_summary', lang, count=len(model.panels))} {axis_note(lang)}"
     sentences = html.Ul([html.Li(s) for s in model.sentences], className="compare-sentences")
-    return figure, summary, sentences, data_table(model.table, reason)
+    return figure, summary, sentences, data_table(model.table, reason), notes_block(model.notes)
 
 
 def _view(model: CompareView, lang: str) -> dict:
@@ -88,14 +101,14 @@ def _view(model: CompareView, lang: str) -> dict:
 # ---------------------------------------------------------------- layout and callback
 
 
-def layout(soner=None, ar=None, lang=None, **_other):
-    lang = lang_of(lang)
+def layout(**query):
     prepared = current()
-    own, others = parse_zones(prepared, soner)
-    year = nearest_year(prepared, ar)
+    state = urls.parse(PAGE, query, prepared.known)
+    lang, year = state.lang, state.get("ar")
+    own, others = split_zones(prepared, state.get("soner", []))
     model = compare(prepared, own, others, year, lang)
     threshold = prepared.dataset.threshold
-    figure, summary, sentences, _table = render(model, lang, threshold)
+    figure, summary, sentences, _table, notes = render(model, lang, threshold)
     options = zone_options(prepared.dataset)
     content = [
         html.H1(t("cmp_title", lang)),
@@ -104,10 +117,11 @@ def layout(soner=None, ar=None, lang=None, **_other):
             [
                 choice(OWN, t("cmp_own", lang), options, own),
                 choice(OTHERS, t("cmp_others", lang), options, others, multi=True),
-                year_choice(YEAR, prepared.years, year, lang),
+                year_choice(YEAR, year_choices(prepared, lang), year, lang),
             ],
             className="controls",
         ),
+        html.Div(notes, id=NOTES),
         html.Section(
             [
                 html.H2(t("cmp_sentences_title", lang), id="cmp-heading"),
@@ -117,7 +131,7 @@ def layout(soner=None, ar=None, lang=None, **_other):
                     model.table, lang, t("suppressed_reason", lang, n=threshold), body_id=TABLE
                 ),
                 legend(lang, threshold),
-                source_line(prepared.sources_note(None, lang)),
+                source_line(data_sources(prepared, None, lang)),
             ],
             className="panel",
             **{"aria-labelledby": "cmp-heading"},
@@ -127,23 +141,24 @@ def layout(soner=None, ar=None, lang=None, **_other):
 
 
 def update(own, others, year, view):
-    """Callback: another zone, comparison set or year redraws the chart, text and table."""
-    lang = lang_of((view or {}).get("lang"))
-    return update_values(current(), own, others, year, lang, view)
+    """Callback: another zone, comparison set or year redraws the chart, text and table.
+
+    The callback guard has refused unknown, repeated or too many zones before this runs."""
+    return update_values(current(), own, others, year, urls.VIEW.parse(view, None))
 
 
-def update_values(prepared: Prepared, own, others, year, lang: str, view: dict | None = None):
-    year = nearest_year(prepared, year)
-    others = tuple(z for z in (others or []) if z != own)
-    model, figure, summary, sentences, table = prepared.memo(
-        ("sammenlign", own, others, year, lang),
-        lambda: _payload(prepared, own, others, year, lang),
+def update_values(prepared: Prepared, own, others, year, lang: str):
+    known = prepared.known
+    year = prepared.year_of(year)
+    own = urls.ZONE.parse(own, known)
+    others = tuple(z for z in urls.ZONES.parse(others or [], known) if z != own)
+    model, figure, summary, sentences, table, notes = prepared.cached(
+        _payload, own, others, year, lang
     )
-    new_view = {**_view(model, lang), "default_zone": (view or {}).get("default_zone")}
-    return figure, summary, sentences, table, new_view
+    return figure, summary, sentences, table, notes, _view(model, lang)
 
 
 def _payload(prepared: Prepared, own, others, year, lang: str):
     model = compare(prepared, own, list(others), year, lang)
-    figure, summary, sentences, table = render(model, lang, prepared.dataset.threshold)
-    return model, figure, summary, sentences, table
+    # Sent as plain JSON, done once per version and view (see components.plain).
+    return (model, *plain(list(render(model, lang, prepared.dataset.threshold))))

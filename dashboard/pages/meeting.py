@@ -11,19 +11,20 @@ from __future__ import annotations
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
 
+from .. import urls
 from ..components import (
     chart,
-    flag_badge,
     flag_list,
     page_shell,
     table_details,
     view_id,
 )
-from ..decks import DECKS, Slide, meeting_deck
+from ..data import Prepared, current
 from ..figures import ranking_spec
-from ..i18n import lang_of, t
-from ..panels import Prepared, TableView, current, nearest_year
-from ..urls import make_view, parse_int
+from ..i18n import t
+from ..urls import make_view
+from ..views.common import TableView
+from ..views.meeting import Slide, meeting_deck
 
 PAGE = "mote"
 SLIDE = "mote-slide"
@@ -88,12 +89,25 @@ def _facts(slide: Slide) -> html.Dl:
     )
 
 
-def _summary(slide: Slide, prepared: Prepared) -> html.Ul:
-    items = [
-        html.Li([flag_badge(flag), ": ", ", ".join(prepared.name(z) for z in zones)])
-        for flag, zones in slide.summary
-    ]
-    return html.Ul(items, className="flag-summary")
+def _summary(slide: Slide, prepared: Prepared, lang: str) -> list:
+    """The opening slide's flags: per kind, its zones; common ones as one note."""
+    items = []
+    for group in slide.summary.zone_groups:
+        names = ", ".join(prepared.name(z) for z, _ in group.zones)
+        items.append(
+            html.Li(
+                [
+                    html.Span(group.rule.icon, className="flag-icon", **{"aria-hidden": "true"}),
+                    html.Strong(f" {group.label}: "),
+                    names,
+                ],
+                className=f"severity-{group.rule.severity}",
+            )
+        )
+    items += [html.Li(group.note, className="common-note") for group in slide.summary.common]
+    if not items:
+        items.append(html.Li(t("ovw_no_flags", lang, year=slide.summary.year)))
+    return [html.Ul(items, className="flag-summary")]
 
 
 def slide_section(
@@ -103,7 +117,7 @@ def slide_section(
     children = [html.H2(slide.title, id=heading)]
     if slide.ranking is not None:
         prefix = f"mote-slide-{index}"
-        figure = ranking_spec(slide.ranking, slide.kind, lang, slide.median, slide.median_text)
+        figure = ranking_spec(slide.ranking, slide.metric, lang, slide.median, slide.median_text)
         children += [
             chart(prefix, figure, slide.lead),
             table_details(
@@ -123,9 +137,9 @@ def slide_section(
     if slide.facts:
         children.append(_facts(slide))
     if slide.flags:
-        children.append(flag_list(slide.flags))
-    if slide.summary:
-        children.append(_summary(slide, prepared))
+        children.append(flag_list(slide.flags, lang))
+    if slide.summary is not None:
+        children += _summary(slide, prepared, lang)
     children += [html.P(note, className="slide-note") for note in slide.notes]
     return html.Section(
         children,
@@ -145,14 +159,13 @@ def _deck_switch(deck: str, year, lang: str) -> dcc.Link:
 # ---------------------------------------------------------------- layout
 
 
-def layout(visning=None, ar=None, lysbilde=None, auto=None, lang=None, **_other):
-    lang = lang_of(lang)
+def layout(**query):
     prepared = current()
-    deck = visning if visning in DECKS else DECKS[0]
-    year = nearest_year(prepared, ar)
+    state = urls.parse(PAGE, query, prepared.known)
+    lang, deck, year = state.lang, state.get("visning"), state.get("ar")
     slides = meeting_deck(prepared, deck, year, lang)
-    position = min(max((parse_int(lysbilde, 1) or 1) - 1, 0), len(slides) - 1)
-    seconds = parse_int(auto, 0, 0, 3600) or 0
+    position = min(state.get("lysbilde") - 1, len(slides) - 1)
+    seconds = state.get("auto", 0)
     texts = {
         "position": t("mote_position", lang, n="{n}", total="{total}"),
         "pause": t("mote_pause", lang),

@@ -1,6 +1,6 @@
-"""Oversikt (`/`): every zone side by side for one year, for the head of home care.
+"""Oversikt (`/`): the triage screen for the head of home care, one year, every zone.
 
-URL: `/?ar=2021&sorter=oppfolging&retning=synkende&lang=en`.
+URL: `/?ar=2021&sorter=flagg&retning=synkende&lang=en`.
 """
 
 from __future__ import annotations
@@ -8,37 +8,36 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
+from .. import urls
 from ..components import (
+    cue_mark,
     flag_badge,
     legend,
+    notes_block,
     page_shell,
+    plain,
     register_choice,
+    severity_text,
     source_line,
-    value_cells,
+    suppressed_cell,
     view_id,
     year_choice,
 )
-from ..i18n import lang_of, soft_hyphens, t
-from ..panels import (
-    BY_SLUG,
-    OVERVIEW_GROUPS,
-    ZONE_SORT,
-    OverviewView,
-    Prepared,
-    current,
-    nearest_year,
-    overview,
-    spiral_history,
-)
-from ..urls import make_view
+from ..data import Prepared, current
+from ..i18n import SUPPRESSED, soft_hyphens, t
+from ..metrics import OVERVIEW_GROUPS
+from ..urls import ASC, DESC, FLAG_SORT, ZONE_SORT, make_view
+from ..views.common import data_sources, year_choices
+from ..views.overview import Cell, OverviewView, overview
+from ..web.callback_guard import Each, declare
 
 PAGE = "oversikt"
 YEAR = "ovw-year"
 FLAGS = "ovw-flags"
 TABLE = "ovw-table"
+NOTES = "ovw-notes"
 SORT = "ovw-sort-state"
 SORT_BUTTON = "ovw-sort"
-DESC, ASC = "synkende", "stigende"
 
 
 def register(app) -> None:
@@ -53,6 +52,7 @@ def register(app) -> None:
     app.callback(
         Output(FLAGS, "children"),
         Output(TABLE, "children"),
+        Output(NOTES, "children"),
         Output(SORT, "data"),
         Output(view_id(PAGE), "data"),
         Input(YEAR, "data"),
@@ -62,6 +62,13 @@ def register(app) -> None:
         prevent_initial_call=True,
     )(update)
     register_choice(app, YEAR)
+    declare(
+        app,
+        (YEAR, "data", urls.YEAR),
+        ({"type": SORT_BUTTON, "col": ALL}, "n_clicks", Each(urls.CLICKS, {"col": urls.SORT})),
+        (SORT, "data", urls.SORT_STATE),
+        (view_id(PAGE), "data", urls.VIEW),
+    )
 
 
 # ---------------------------------------------------------------- pure parts
@@ -79,10 +86,10 @@ def next_sort(state: dict | None, clicked: str | None) -> dict:
 
 
 def _zone_href(zone_id: str, year: int | None, lang: str) -> str:
-    return make_view("sone", lang, zone=zone_id, ar=year)["href"]
+    return urls.href("sone", lang, zone=zone_id, ar=year)
 
 
-def _sort_header(slug: str, label: str, model: OverviewView, lang: str) -> html.Th:
+def _sort_header(slug: str, label: str, model: OverviewView, lang: str, **extra) -> html.Th:
     active = model.sort == slug
     direction = "descending" if model.descending else "ascending"
     arrow = ("▼" if model.descending else "▲") if active else "↕"
@@ -95,15 +102,35 @@ def _sort_header(slug: str, label: str, model: OverviewView, lang: str) -> html.
         className="sort-button",
         title=t("sort_by", lang, column=label),
     )
-    extra = {"aria-sort": direction} if active else {}
+    if active:
+        extra["aria-sort"] = direction
     return html.Th(button, scope="col", **extra)
 
 
+def value_cell(cell: Cell, reason: str) -> html.Td:
+    """A value with its comparison: a symbol and a colour, and the comparison in words."""
+    if cell.text == SUPPRESSED:
+        return html.Td(suppressed_cell(reason))
+    if not cell.cue:
+        return html.Td(cell.text)
+    return html.Td(
+        [
+            cue_mark(cell.cue),
+            " ",
+            cell.text,
+            html.Span(f" ({cell.said})", className="visually-hidden"),
+        ],
+        className=f"cell-{cell.cue}",
+        title=cell.said,
+    )
+
+
 def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table:
-    """The sortable table: zone, flags, then the indicators in their groups; median last."""
+    """The sortable table: zone, flags, trend, then the indicators in their groups; the
+    median last. The zone column stays in view when the table scrolls sideways."""
     reason = t("suppressed_reason", lang, n=threshold)
     groups = html.Tr(
-        [html.Td(colSpan=2, className="group-spacer")]
+        [html.Td(colSpan=3, className="group-spacer sticky-col")]
         + [
             html.Th(t(key, lang), colSpan=len(cols), scope="colgroup", className="group")
             for key, cols in OVERVIEW_GROUPS
@@ -111,21 +138,47 @@ def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table
     )
     columns = html.Tr(
         [
-            _sort_header(ZONE_SORT, t("zone", lang), model, lang),
-            html.Th(t("ovw_flags_col", lang), scope="col"),
+            _sort_header(ZONE_SORT, t("zone", lang), model, lang, className="sticky-col"),
+            _sort_header(FLAG_SORT, t("ovw_flags_col", lang), model, lang),
+            html.Th(
+                t("ovw_trend_col", lang, year=model.year - 1 if model.year else "–"), scope="col"
+            ),
         ]
-        + [_sort_header(m.slug, m.label(lang), model, lang) for m in model.columns]
+        + [_sort_header(m.slug, t(m.label, lang), model, lang) for m in model.columns]
     )
     body = []
     for row in model.rows:
         link = dcc.Link(row.zone, href=_zone_href(row.zone_id, model.year, lang))
-        flags = html.Div([flag_badge(f) for f in row.flags], className="flag-cell")
+        flags = html.Div([flag_badge(f, lang) for f in row.flags], className="flag-cell")
+        trend = (
+            html.Td(
+                [
+                    html.Span(row.trend.symbol, **{"aria-hidden": "true"}),
+                    html.Span(row.trend.text, className="visually-hidden"),
+                ],
+                title=row.trend.text,
+                className="trend",
+            )
+            if row.trend
+            else html.Td("–")
+        )
         body.append(
-            html.Tr([html.Th(link, scope="row"), html.Td(flags), *value_cells(row.cells, reason)])
+            html.Tr(
+                [
+                    html.Th(link, scope="row", className="sticky-col"),
+                    html.Td(flags),
+                    trend,
+                    *(value_cell(c, reason) for c in row.cells),
+                ]
+            )
         )
     foot = html.Tfoot(
         html.Tr(
-            [html.Th(t("median_all", lang), scope="row"), html.Td()]
+            [
+                html.Th(t("median_all", lang), scope="row", className="sticky-col"),
+                html.Td(),
+                html.Td(),
+            ]
             + [html.Td(v) for v in model.median]
         )
     )
@@ -142,38 +195,52 @@ def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table
     )
 
 
-def flag_section(prepared: Prepared, model: OverviewView, lang: str) -> list:
-    """What a head of home care would act on: each kind of flag and the zones carrying it."""
+def flag_section(p: Prepared, model: OverviewView, lang: str) -> list:
+    """What a head of home care would act on: each kind of flag, its rule and severity, the
+    zones carrying it (with why); flags most zones carry are one note for the municipality."""
     items = []
-    for flag, zones in model.summary:
-        details = {
-            z: next(f.detail for f in _flags_of(model, z) if f.kind == flag.kind) for z in zones
-        }
-        # Say a detail once when every zone shares it, per zone when it differs.
-        shared = len(zones) > 1 and len(set(details.values())) == 1
-        links = [f" ({flag.detail}): "] if shared else [": "]
-        for i, zone_id in enumerate(zones):
+    summary = model.summary
+    names = {row.zone_id: row for row in model.rows}
+    for group in summary.zone_groups:
+        flag = next(f for f in names[group.zones[0][0]].flags if f.kind == group.rule.kind)
+        # The severity is said in words after the rule, so the badge need not say it too.
+        links: list = [flag_badge(flag, lang, f"{group.label}:", say_severity=False), " "]
+        for i, (zone_id, detail) in enumerate(group.zones):
             links += [", "] if i else []
-            links.append(
-                dcc.Link(prepared.name(zone_id), href=_zone_href(zone_id, model.year, lang))
-            )
-            links += [] if shared else [f" ({details[zone_id]})"]
-        items.append(html.Li([flag_badge(flag), *links]))
+            links.append(dcc.Link(p.name(zone_id), href=_zone_href(zone_id, model.year, lang)))
+            links.append(f" ({detail})")
+        severity = severity_text(group.rule.severity, lang)
+        links.append(html.Span(f". {group.rule_text} {severity}", className="flag-rule"))
+        if group.note:
+            links.append(html.Span(f" {group.note}", className="flag-rule"))
+        items.append(html.Li(links, className=f"severity-{group.rule.severity}"))
     if not items:
         items.append(html.Li(t("ovw_no_flags", lang, year=model.year)))
-    history = spiral_history(prepared, lang)
-    notes = [html.P(history, className="note")] if history else []
-    return [html.Ul(items, className="flag-summary"), *notes]
+    common = [
+        html.Li([html.Strong(g.note), html.Span(f" {g.rule_text}", className="flag-rule")])
+        for g in summary.common
+    ]
+    parts = [html.Ul(items, className="flag-summary")]
+    if model.history:
+        parts.append(html.P(model.history, className="note"))
+    if common:
+        parts += [
+            html.H3(t("ovw_common_title", lang), className="common-title"),
+            html.Ul(common, className="common-notes"),
+        ]
+    return parts
 
 
-def _flags_of(model: OverviewView, zone_id: str):
-    return next((r.flags for r in model.rows if r.zone_id == zone_id), [])
+def render(p: Prepared, year: int | None, lang: str, sort: str, descending: bool):
+    model = overview(p, year, lang, sort, descending)
+    table = overview_table(model, lang, p.dataset.threshold)
+    return model, flag_section(p, model, lang), table, notes_block(model.notes)
 
 
-def render(prepared: Prepared, year: int | None, lang: str, sort: str, descending: bool):
-    model = overview(prepared, year, lang, sort, descending)
-    table = overview_table(model, lang, prepared.dataset.threshold)
-    return model, flag_section(prepared, model, lang), table
+def _rendered(p: Prepared, year, lang: str, sort: str, descending: bool):
+    """What the callback sends, as plain JSON once per version and view (see `plain`)."""
+    model, flags, table, notes = render(p, year, lang, sort, descending)
+    return (model, *plain([flags, table, notes]))
 
 
 def _view(model: OverviewView, lang: str) -> dict:
@@ -189,16 +256,17 @@ def _title(lang: str) -> str:
 # ---------------------------------------------------------------- layout and callback
 
 
-def layout(ar=None, sorter=None, retning=None, lang=None, **_other):
-    lang = lang_of(lang)
-    prepared = current()
-    year = nearest_year(prepared, ar)
-    sort = sorter if sorter in BY_SLUG or sorter == ZONE_SORT else ZONE_SORT
-    model, flags, table = render(prepared, year, lang, sort, retning == DESC)
+def layout(**query):
+    p = current()
+    state = urls.parse(PAGE, query, p.known)
+    lang, year = state.lang, state.get("ar")
+    descending = state.get("retning") == DESC
+    model, flags, table, notes = render(p, year, lang, state.get("sorter"), descending)
     content = [
         html.H1(t("ovw_title", lang)),
         html.P(t("ovw_intro", lang), className="lead"),
-        html.Div(year_choice(YEAR, prepared.years, year, lang), className="controls"),
+        html.Div(year_choice(YEAR, year_choices(p, lang), year, lang), className="controls"),
+        html.Div(notes, id=NOTES),
         html.Section(
             [
                 html.H2(t("ovw_flags_title", lang), id="ovw-flags-heading"),
@@ -209,35 +277,31 @@ def layout(ar=None, sorter=None, retning=None, lang=None, **_other):
         ),
         html.Section(
             [
-                html.Div(table, id=TABLE, className="table-scroll"),
-                legend(lang, prepared.dataset.threshold),
-                source_line(prepared.sources_note(None, lang)),
+                html.Div(table, id=TABLE, className="table-scroll", tabIndex="0"),
+                legend(lang, p.dataset.threshold, cues=True),
+                source_line(data_sources(p, None, lang)),
             ],
             className="panel table-panel",
             **{"aria-label": t("ovw_table_title", lang, year=year)},
         ),
-        dcc.Store(
-            id=SORT, data={"sorter": model.sort, "retning": DESC if model.descending else ASC}
-        ),
+        dcc.Store(id=SORT, data={"sorter": model.sort, "retning": DESC if descending else ASC}),
     ]
-    view = _view(model, lang)
-    return page_shell(content, lang, PAGE, prepared.dataset, view)
+    return page_shell(content, lang, PAGE, p.dataset, _view(model, lang))
 
 
 def update(year, _clicks, sort_state, view):
-    """Callback: a new year or a sort click redraws the flags and the table."""
-    lang = lang_of((view or {}).get("lang"))
+    """Callback: a new year or a sort click redraws the flags, the notes and the table.
+
+    Its inputs were checked by the callback guard; they are parsed here once more so that a
+    year without data or a column the overview does not show falls back to the default."""
     clicked = ctx.triggered_id.get("col") if isinstance(ctx.triggered_id, dict) else None
-    return update_view(current(), year, sort_state, clicked, lang, view)
+    return update_view(current(), year, sort_state, clicked, urls.VIEW.parse(view, None))
 
 
-def update_view(prepared: Prepared, year, sort_state, clicked, lang, view=None):
-    state = next_sort(sort_state, clicked)
-    year = nearest_year(prepared, year)
+def update_view(p: Prepared, year, sort_state, clicked, lang):
+    clicked = clicked if clicked in urls.SORTS else None
+    state = next_sort(urls.SORT_STATE.parse(sort_state, p.known), clicked)
+    year = p.year_of(year)
     descending = state["retning"] == DESC
-    model, flags, table = prepared.memo(
-        ("oversikt", year, state["sorter"], descending, lang),
-        lambda: render(prepared, year, lang, state["sorter"], descending),
-    )
-    new_view = {**_view(model, lang), "default_zone": (view or {}).get("default_zone")}
-    return flags, table, state, new_view
+    model, flags, table, notes = p.cached(_rendered, year, lang, state["sorter"], descending)
+    return flags, table, notes, state, _view(model, lang)

@@ -5,7 +5,9 @@ The fixture names start with `ui_` so they cannot clash with the store tests' ow
 Zones in 2020 and 2021: Heimdal follows up 9 of 10 council inputs and underspends by more
 than 3 % of wage costs; Saupstad overspends both years (the negative spiral); Spongdal has
 three survey answers in 2021 (withheld); Tiller sends no one to the council in 2021; Nardo
-has two radical projects in 2021, one started from above and one from below.
+has two radical projects in 2021, one started from above and one from below. Heimdal's unit
+agreement has four goals in 2021: one reached, one close, one not reached (lower is better)
+and one not yet measured; its primary-contact share has a target too.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from dashboard import panels
-from dashboard.data import build_dataset, init_data
+from dashboard import data
+from dashboard.data import Prepared, build_dataset, init_data
 from dashboard.settings import get_settings
 from dashboard.store.repository import Store
 from tests.workbooks import (
     COUNCIL_HEADER,
     ECONOMY_HEADER,
+    GOALS_HEADER,
     PROJECT_HEADER,
+    QUALITY_HEADER,
     RISK_HEADER,
     SURVEY_HEADER,
     write_xlsx,
@@ -54,6 +58,8 @@ ECONOMY = {
     "spongdal": (40_000_000, 39_800_000, 30_000_000),
     "tiller": (50_000_000, 50_100_000, 40_000_000),  # overspends in 2021 only
 }
+# The participation goal (target 5,0) where it is not 5,2: Heimdal misses it in 2020.
+GOAL_RESULTS = {("heimdal", 2020): 4.6, ("heimdal", 2021): 5.1}
 FOLLOW_UP = {
     "heimdal": (10, 9),
     "nardo": (10, 5),
@@ -155,15 +161,45 @@ def write_fixture(directory: Path) -> list[Path]:
             None,
         ],
     ]
+    goal = "Brukerne opplever medvirkning"
+    goals = [GOALS_HEADER]
+    for year in YEARS:
+        for zone in ZONES:
+            result = GOAL_RESULTS.get((zone, year), 5.2)
+            goals.append([year, NAMES[zone], goal, "Brukermedvirkning", 5.0, result, None])
+    goals += [
+        [2021, "Heimdal", "Samskaping", "Antall samskapingsprosjekter", 2, 1.96, None],
+        [2021, "Heimdal", "Kontinuitet", "Ulike hjelpere", 10, 13, "Lavere er bedre"],
+        [2021, "Heimdal", "Arbeidsmiljø", "Sykefravær i prosent", 8.5, None, "Lavere er bedre"],
+    ]
+    quality = [QUALITY_HEADER]
+    for zone in ZONES:
+        share = 0.86 if zone == "heimdal" else 0.92
+        quality.append([2021, NAMES[zone], "Andel brukere med primærkontakt", share, 0.9])
     return [
         write_xlsx(
-            directory / "kvalitet-test.xlsx", {"Brukerundersøkelse": survey, "Brukerråd": council}
+            directory / "kvalitet-test.xlsx",
+            {"Brukerundersøkelse": survey, "Brukerråd": council, "Kvalitetsindikatorer": quality},
         ),
         write_xlsx(
             directory / "enheter-test.xlsx",
-            {"Økonomi": economy, "Risikovilje": risk, "Samskapingsprosjekter": projects},
+            {
+                "Økonomi": economy,
+                "Risikovilje": risk,
+                "Samskapingsprosjekter": projects,
+                "Mål og indikatorer": goals,
+            },
         ),
     ]
+
+
+def write_zones(directory: Path) -> Path:
+    """The fixture's municipality: its five zones only, so every year is complete."""
+    path = directory / "zones.csv"
+    lines = ["id,name,aliases,council,active_from"]
+    lines += [f"{z},{NAMES[z]},,Brukerråd vest," for z in ZONES]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -173,6 +209,7 @@ def ui_settings(tmp_path_factory):
         database_url=f"sqlite:///{directory / 'test.sqlite'}",
         cache_type="SimpleCache",
         load_sample_when_empty=False,
+        zones_file=write_zones(directory),
     )
     store = Store(settings)
     store.ensure_ready(load_sample=False)
@@ -182,25 +219,35 @@ def ui_settings(tmp_path_factory):
     return settings
 
 
+def fixture_store(settings, directory: Path, name: str = "store.sqlite") -> Store:
+    """A store of its own with the fixture workbooks imported (for tests that change it)."""
+    settings = settings.with_overrides(database_url=f"sqlite:///{directory / name}")
+    store = Store(settings)
+    store.ensure_ready(load_sample=False)
+    for path in write_fixture(directory):
+        assert store.import_path(path).outcome == "imported"
+    return store
+
+
 @pytest.fixture(scope="session")
 def ui_dataset(ui_settings):
     return build_dataset(Store(ui_settings))
 
 
 @pytest.fixture(scope="session")
-def ui_prepared(ui_dataset):
-    return panels.Prepared.build(ui_dataset)
+def ui_prepared(ui_dataset, ui_settings):
+    return Prepared.build(ui_dataset, ui_settings)
 
 
 @pytest.fixture
 def ui_app(ui_settings):
-    """A Flask app wired to the fixture store, for layouts that call `panels.current()`."""
+    """A Flask app wired to the fixture store, for layouts that call `data.current()`."""
     server = Flask(__name__)
     init_data(server, ui_settings)
-    panels._PREPARED.clear()
     with server.app_context():
+        data.reset()
         yield server
-    panels._PREPARED.clear()
+        data.reset()
 
 
 @pytest.fixture(scope="session")

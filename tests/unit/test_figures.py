@@ -9,6 +9,9 @@ import plotly.graph_objects as go
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import figures
+from dashboard.metrics import METRICS
+
+SHARE = METRICS["council_followup_rate"]
 
 NBSP = "\u00a0"
 
@@ -29,7 +32,7 @@ def _history(values, medians=None, texts=None):
 
 
 def test_fig001_history_shows_zone_bars_and_dashed_median():
-    fig = figures.history_figure(_history([0.9, 0.8]), "pct", "nb", "Heimdal")
+    fig = figures.history_figure(_history([0.9, 0.8]), SHARE, "nb", "Heimdal")
     bars, median = fig.data
     assert isinstance(bars, go.Bar) and bars.name == "Heimdal"
     assert list(bars.y) == [90.0, 80.0]  # shares drawn in percent
@@ -39,18 +42,18 @@ def test_fig001_history_shows_zone_bars_and_dashed_median():
 
 
 def test_fig002_english_axes_use_english_marks():
-    fig = figures.history_figure(_history([0.9, 0.8]), "pct", "en", "Heimdal")
+    fig = figures.history_figure(_history([0.9, 0.8]), SHARE, "en", "Heimdal")
     assert fig.layout.separators == ".,"
     assert fig.layout.yaxis.ticksuffix == "%"
 
 
 def test_fig003_amount_axis_in_kroner():
-    assert figures.axis_format("kr", "nb") == {
+    assert figures.axis_format(METRICS["budget"], "nb") == {
         "tickprefix": "",
         "ticksuffix": f"{NBSP}kr",
         "tickformat": ",.0f",
     }
-    assert figures.axis_format("kr", "en")["tickprefix"] == f"NOK{NBSP}"
+    assert figures.axis_format(METRICS["budget"], "en")["tickprefix"] == f"NOK{NBSP}"
 
 
 def test_fig004_budget_band_and_deficits_not_by_colour_alone():
@@ -97,7 +100,8 @@ def test_fig006_compare_small_multiples_one_axis_per_indicator():
         ],
         columns=["series", "is_median", "metric", "year", "value", "text"],
     )
-    fig = figures.compare_figure(frame, [("a", "A", "pct"), ("b", "B", "count")], "nb")
+    panels = [("a", "A", SHARE), ("b", "B", METRICS["council_meetings"])]
+    fig = figures.compare_figure(frame, panels, "nb")
     assert len(fig.data) == 4
     assert {d.xaxis for d in fig.data} == {"x", "x2"}
     median = [d for d in fig.data if d.name == "Median"]
@@ -109,7 +113,7 @@ def test_fig007_ranking_for_the_wall_screen():
     frame = pd.DataFrame(
         {"zone": ["A", "B"], "value": [0.9, None], "text": ["90 %", ": færre enn 5 svar"]}
     )
-    fig = figures.ranking_figure(frame, "pct", "nb", 0.5, "50 %")
+    fig = figures.ranking_figure(frame, SHARE, "nb", 0.5, "50 %")
     assert fig.layout.paper_bgcolor == "#000000"
     assert list(fig.data[0].text) == ["90 %", ": færre enn 5 svar"]
     notes = [a.text for a in fig.layout.annotations]
@@ -119,16 +123,16 @@ def test_fig007_ranking_for_the_wall_screen():
 
 
 def test_fig008_figures_are_small():
-    fig = figures.history_figure(_history([0.9, 0.8, 0.7]), "pct", "nb", "Heimdal")
+    fig = figures.history_figure(_history([0.9, 0.8, 0.7]), SHARE, "nb", "Heimdal")
     size = len(json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder))
     assert size < 4000  # no template payload in every figure
 
 
 def test_fig009_every_spec_the_pages_send_is_a_valid_plotly_figure(ui_prepared):
     """Callbacks send plain specs (no validation per request); here plotly checks them all."""
-    from dashboard.decks import compare, meeting_deck
-    from dashboard.pages.zone import panel_figure
-    from dashboard.zone_view import zone_panels
+    from dashboard.views.compare import compare
+    from dashboard.views.meeting import meeting_deck
+    from dashboard.views.zone import panel_figure, zone_panels
 
     for lang in ("nb", "en"):
         for zone_id in ui_prepared.zone_ids:
@@ -140,6 +144,33 @@ def test_fig009_every_spec_the_pages_send_is_a_valid_plotly_figure(ui_prepared):
         for slide in meeting_deck(ui_prepared, "paneler", 2021, lang)[1:]:
             go.Figure(
                 figures.ranking_spec(
-                    slide.ranking, slide.kind, lang, slide.median, slide.median_text
+                    slide.ranking, slide.metric, lang, slide.median, slide.median_text
                 )
             )
+
+
+def test_fig010_whole_number_metrics_get_whole_number_ticks():
+    frame = _history([4, 5, 6], medians=[5, 5, 5.5])
+    fig = figures.history_figure(frame, METRICS["council_meetings"], "nb", "Heimdal")
+    assert fig.layout.yaxis.tickformat == ",d" and fig.layout.yaxis.dtick == 1
+    assert fig.layout.yaxis.tick0 == 0
+    assert figures.integer_step([0, 2]) == 1
+    assert figures.integer_step([120]) == 20  # a handful of ticks, each a whole number
+
+
+def test_fig011_compare_charts_use_the_full_scale():
+    frame = pd.DataFrame(
+        [
+            ("Heimdal", False, "survey_informasjon", 2020, 4.3, "4,3"),
+            ("Heimdal", False, "survey_informasjon", 2021, 4.7, "4,7"),
+            ("Heimdal", False, "result_pct", 2021, -0.04, "−4,0 %"),
+            ("Heimdal", False, "projects_radical", 2021, 2, "2"),
+        ],
+        columns=["series", "is_median", "metric", "year", "value", "text"],
+    )
+    keys = ["survey_informasjon", "result_pct", "projects_radical"]
+    fig = figures.compare_figure(frame, [(k, k, METRICS[k]) for k in keys], "nb")
+    low, high = fig.layout.yaxis.range
+    assert low < 1 and 6 < high < 6.5  # 4,3–4,7 does not fill the height
+    assert fig.layout.yaxis2.range[0] == -fig.layout.yaxis2.range[1]  # centred on zero
+    assert fig.layout.yaxis3.rangemode == "tozero" and fig.layout.yaxis3.dtick == 1

@@ -93,3 +93,66 @@ def test_i18n011_domain_words_translate_on_english_pages_only():
     assert word("Pågår", "en") == "Ongoing"
     assert words("Demokratisk verdi; Innovasjon", "en") == "Democratic value, Innovation"
     assert t("flag_spiral", "nb") == "Negativ spiral"
+
+
+def _code_strings():
+    """Every string literal in the package's code, and the constant start of every f-string
+    (a key built as f"flag_{kind}" is used by each key that starts with "flag_")."""
+    import ast
+    from pathlib import Path
+
+    import dashboard
+
+    literals, prefixes = set(), set()
+    for path in Path(dashboard.__file__).parent.rglob("*.py"):
+        if path.name == "i18n.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                literals.add(node.value)
+            elif isinstance(node, ast.JoinedStr) and node.values:
+                first = node.values[0]
+                if isinstance(first, ast.Constant) and len(first.value) > 1:
+                    prefixes.add(first.value)
+    return literals, prefixes
+
+
+def test_i18n012_every_key_is_used():
+    from dashboard.metrics import CATALOGUE
+
+    literals, prefixes = _code_strings()
+    literals |= {m.label for m in CATALOGUE}
+    unused = [
+        key
+        for key in STRINGS
+        if key not in literals and not any(key.startswith(p) for p in prefixes)
+    ]
+    assert unused == []
+
+
+def test_i18n013_the_catalogue_is_complete_when_it_is_imported():
+    """No module adds words later: importing every page leaves the catalogue as it was."""
+    import subprocess
+    import sys
+
+    code = (
+        "import dashboard.i18n as i\n"
+        "before = dict(i.STRINGS)\n"
+        "import dashboard.app, importlib\n"
+        "for name in dashboard.app.PAGE_MODULES:\n"
+        "    importlib.import_module('dashboard.pages.' + name)\n"
+        "added = sorted(k for k in i.STRINGS if before.get(k) != i.STRINGS[k])\n"
+        "print(added)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_i18n014_numbers_round_half_away_from_zero_and_never_fail():
+    assert fmt_number(3.5, "nb") == "4"
+    assert fmt_number(4.5, "nb") == "5"  # not 4 (half to even)
+    assert fmt_number(2.25, "nb", decimals=1) == "2,3"
+    assert fmt_kr(1e28, "nb") == "–"  # Babel cannot format it: a dash, not a 500
+    assert fmt_pct(float("-inf"), "nb") == "–"

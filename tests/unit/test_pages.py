@@ -7,10 +7,11 @@ import json
 import pytest
 from dash import html
 
+from dashboard import data
 from dashboard.app import create_app
 from dashboard.components import page_shell, shell_link_values
+from dashboard.data import current
 from dashboard.pages import compare, meeting, overview, zone
-from dashboard.panels import current
 from dashboard.urls import make_view
 
 NBSP = "\u00a0"
@@ -33,6 +34,26 @@ def texts(component) -> str:
     for node in walk(component):
         children = getattr(node, "children", None)
         for child in children if isinstance(children, list | tuple) else [children]:
+            if isinstance(child, str | int | float):
+                words.append(str(child))
+    return " ".join(words).replace(NBSP, " ")
+
+
+def plain_nodes(value):
+    """Every component of a callback answer sent as plain JSON: (type, props) pairs."""
+    if isinstance(value, dict) and "props" in value:
+        yield value["type"], value["props"]
+        value = value["props"].get("children")
+    for child in value if isinstance(value, list) else [value]:
+        if isinstance(child, dict | list):
+            yield from plain_nodes(child)
+
+
+def plain_text(value) -> str:
+    words = []
+    for _type, props in plain_nodes(value):
+        children = props.get("children")
+        for child in children if isinstance(children, list) else [children]:
             if isinstance(child, str | int | float):
                 words.append(str(child))
     return " ".join(words).replace(NBSP, " ")
@@ -76,12 +97,14 @@ def test_pag003_overview_sort_click_flips_direction(ui_app):
         "sorter": "sone",
         "retning": "stigende",
     }
-    _flags, table, state, view = overview.update_view(current(), 2021, None, "oppfolging", "nb")
+    _flags, table, _notes, state, view = overview.update_view(
+        current(), 2021, None, "oppfolging", "nb"
+    )
     assert state == {"sorter": "oppfolging", "retning": "synkende"}
-    first_row = by_type(table, "Tbody")[0].children[0]
-    assert texts(first_row).startswith("Heimdal")
+    body = next(props for kind, props in plain_nodes(table) if kind == "Tbody")
+    assert plain_text(body["children"][0]).startswith("Heimdal")
     assert view["href"] == "/?ar=2021&sorter=oppfolging&retning=synkende"
-    sorted_header = [n for n in by_type(table, "Th") if getattr(n, "aria-sort", None)]
+    sorted_header = [p for kind, p in plain_nodes(table) if kind == "Th" and "aria-sort" in p]
     assert len(sorted_header) == 1
 
 
@@ -94,11 +117,12 @@ def test_pag004_zone_page_has_five_panels_with_sources(ui_app):
         "Risikovilje",
         "Samskapingsprosjekter",
         "Brukerundersøkelse",
+        "Mål og kvalitet",
     ]
     text = texts(page)
     assert "mot en median på 55 % for alle soner" in text
     assert "Kilde: enheter-test.xlsx (importert " in text
-    assert len(by_type(page, "Graph")) == 5
+    assert len(by_type(page, "Graph")) == 6
     assert all(len(by_type(d, "Table")) == 1 for d in by_type(page, "Details"))
 
 
@@ -106,7 +130,7 @@ def test_pag005_zone_callback_redraws_in_place(ui_app):
     values = zone.update("spongdal", 2021, {"lang": "nb", "default_zone": "heimdal"})
     assert values[0] == "Sone Spongdal"
     assert values[1]["href"] == "/sone/spongdal?ar=2021"
-    survey = values[2 + 4 * 7 : 2 + 5 * 7]
+    survey = values[4 + 4 * 8 : 4 + 5 * 8]
     sentence, figure = survey[0], survey[1]
     assert sentence == "Resultatene for Spongdal i 2021 vises ikke: færre enn 5 svar."
     points = next(d for d in figure["data"] if d["name"] == "Spongdal 2021")
@@ -114,13 +138,13 @@ def test_pag005_zone_callback_redraws_in_place(ui_app):
     assert ": færre enn 5 svar" in [a["text"] for a in figure["layout"]["annotations"]]
     # A second call for the same view is served from the version's memo, unchanged.
     again = zone.update("spongdal", 2021, {"lang": "nb"})
-    assert again[2:] == values[2:] and again[1]["default_zone"] is None
+    assert again[4:] == values[4:] and "default_zone" not in again[1]  # never echoed back
 
 
 def test_pag006_zone_empty_state(ui_app):
     values = zone.update("heimdal", 2019, {"lang": "nb"})
-    council = values[2:9]
-    assert council[5] is False and council[6] is True  # empty state shown, body hidden
+    council = values[4:12]
+    assert council[6] is False and council[7] is True  # empty state shown, body hidden
     page = zone.layout(zone_id="heimdal", ar="2019")
     assert "Ingen data for valgt år" in texts(page)
 
@@ -133,12 +157,12 @@ def test_pag007_unknown_zone_says_so(ui_app):
 def test_pag008_compare_page_and_callback(ui_app):
     page = compare.layout(soner="heimdal,nardo", ar="2021")
     assert "Heimdal 90 %, Nardo 50 %; median 55 %" in texts(page)
-    figure, summary, _sentences, _table, view = compare.update(
+    figure, summary, _sentences, _table, _notes, view = compare.update(
         "nardo", ["heimdal", "nardo"], 2021, {"lang": "en"}
     )
     assert view["href"] == "/sammenlign?soner=nardo,heimdal&ar=2021&lang=en"
-    assert "14 small charts" in summary
-    assert len(figure["data"]) == 14 * 3
+    assert "15 small charts" in summary and "whole scale" in summary
+    assert len(figure["data"]) == 15 * 3
 
 
 def test_pag009_meeting_deck_position_from_the_url(ui_app):
@@ -153,7 +177,7 @@ def test_pag009_meeting_deck_position_from_the_url(ui_app):
     assert "Side 3 av 6" in texts(page)
     assert find(page, id="mote-timer")[0].disabled is True
     timed = meeting.layout(visning="paneler", lysbilde="99", auto="20")
-    assert "Side 6 av 6" in texts(timed)
+    assert "Side 7 av 7" in texts(timed)  # the opening slide and one per panel
     assert find(timed, id="mote-timer")[0].interval == 20_000
 
 
@@ -194,13 +218,11 @@ def test_shl002_import_page_shell_has_no_export_links(ui_app):
 def test_shl003_sample_data_is_labelled(ui_sample_settings):
     app = create_app(ui_sample_settings)
     with app.server.app_context():
-        from dashboard import panels
-
-        panels._PREPARED.clear()
+        data.reset()
         page = overview.layout()
         assert "Eksempeldata" in texts(page)
         assert "Sample data" in texts(overview.layout(lang="en"))
-    panels._PREPARED.clear()
+        data.reset()
 
 
 @pytest.fixture
@@ -267,6 +289,13 @@ def test_app003_zone_callback_through_dash(client):
     for o in outputs:
         if o["id"].startswith("{"):
             o["id"] = json.loads(o["id"])
+    # A pattern output is the list of components it matches: here the year buttons.
+    outputs = [
+        [{"id": {**o["id"], "value": y}, "property": o["property"]} for y in (2020, 2021)]
+        if isinstance(o["id"], dict) and o["id"].get("value") == ["ALL"]
+        else o
+        for o in outputs
+    ]
     out = _dispatch(
         client,
         spec["output"],
@@ -286,3 +315,62 @@ def test_app003_zone_callback_through_dash(client):
     assert out["zone-title"]["children"] == "Sone Tiller"
     summary = out["zone-council-summary"]["children"]
     assert summary == "I 2021 deltok ingen fra Tiller i brukerrådet."
+
+
+def test_pag010_every_page_builds_on_an_empty_store(settings):
+    """Layouts, callbacks and exports with nothing imported (the validation layout and a
+    fresh install build them so)."""
+    app = create_app(settings)
+    with app.server.test_request_context():
+        data.reset()
+        for layout, query in [
+            (overview.layout, {}),
+            (zone.layout, {}),
+            (zone.layout, {"zone_id": "heimdal"}),
+            (compare.layout, {"soner": "heimdal,nardo"}),
+            (meeting.layout, {}),
+            (meeting.layout, {"visning": "paneler"}),
+        ]:
+            assert "Ingen" in texts(layout(**query)) or layout is not zone.layout
+        assert zone.update("heimdal", None, {})[0] == "Sone Heimdal"
+        assert overview.update_view(current(), None, None, "flagg", "nb")[3]["sorter"] == "flagg"
+        data.reset()
+    client = app.server.test_client()
+    for url in ("/eksport?format=xlsx&side=sone&soner=heimdal", "/eksport?format=csv"):
+        assert client.get(url).status_code == 200
+
+
+def test_pag011_a_value_no_page_can_format_is_a_dash_not_a_500(ui_settings, tmp_path, caplog):
+    """Issue 7, item 7: an amount of 1e28 and an infinite result, written straight into the
+    store past the importer, give every page a visible dash and a warning in the log."""
+    from sqlalchemy import update
+
+    from dashboard.store.db import FACT_TABLES
+    from tests.unit.conftest import fixture_store
+
+    store = fixture_store(ui_settings, tmp_path)
+    settings = store.settings
+    economy = FACT_TABLES["economy"]
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(economy)
+            .where(economy.c.zone_id == "heimdal", economy.c.year == 2021)
+            .values(budget=1e28, actual=float("-inf"))
+        )
+    app = create_app(settings)
+    client = app.server.test_client()
+    with caplog.at_level("WARNING"):
+        for path in ("/", "/sone/heimdal?ar=2021", "/sammenlign?soner=heimdal", "/mote"):
+            assert client.get(path).status_code == 200, path
+        with app.server.test_request_context():
+            data.reset()
+            values = zone.update("heimdal", 2021, {"lang": "nb"})
+            budget = values[4 + 8 : 4 + 2 * 8]
+            assert budget[0].startswith("Resultatet for Heimdal i 2021 kan ikke vises")
+            page = overview.layout(ar="2021")
+            deck = meeting.layout(visning="paneler", ar="2021")
+            assert "e+28" not in texts(page) + texts(deck)
+            data.reset()
+        for url in ("/eksport?format=xlsx&side=sone&soner=heimdal", "/eksport?format=csv"):
+            assert client.get(url).status_code == 200, url
+    assert any("unusable value left out: heimdal 2021" in r.getMessage() for r in caplog.records)

@@ -9,7 +9,7 @@ data shows at once. Without DASHBOARD_TEST_REDIS_URL the module is skipped, exce
 import pytest
 import redis
 
-from dashboard import data, panels
+from dashboard import data
 from dashboard.app import create_app
 from dashboard.store.repository import Store
 from tests.reliability.harness import service_url
@@ -47,9 +47,9 @@ def builds(monkeypatch):
     calls = []
     real = data.build_dataset
     monkeypatch.setattr(data, "build_dataset", lambda store: calls.append(1) or real(store))
-    panels._PREPARED.clear()
+    data.reset()
     yield calls
-    panels._PREPARED.clear()
+    data.reset()
 
 
 def budget_file(tmp_path, name, budget):

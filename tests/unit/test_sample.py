@@ -37,7 +37,7 @@ def test_smp003_sample_is_plausible_against_the_study(store):
     assert table.loc[table["zone_id"] == "klabu", "year"].min() == 2020
     spiral = table.loc[table["inntrekk_streak"] >= 2, "zone_id"].unique()
     assert len(spiral) >= 2
-    projects = data.projects
+    projects = store.current("projects")
     radical = projects[projects["ladder_class"] == "radikal"]
     conservative = projects[projects["ladder_class"] == "konservativ"]
     assert len(conservative) > 2 * len(radical) > 0

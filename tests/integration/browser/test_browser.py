@@ -73,7 +73,7 @@ def test_brw004_heimdal_council_follow_up_against_the_median(ui):
     )
     table = page.locator("#zone-council-table table")
     assert table.locator("caption").count() == 1
-    assert page.locator(".panel").count() == 5
+    assert page.locator(".panel").count() == 6  # issue 8: the goals and quality panel
     expect(page.locator(".panel-council .source-note")).to_contain_text(
         "kvalitetsrapport-eksempel.xlsx"
     )
@@ -146,7 +146,7 @@ def test_brw008_meeting_deck_moves_with_the_keyboard(ui):
     assert ui.axe_problems() == []
     page.goto(ui.base_url + "/mote?visning=paneler&lysbilde=2&lang=en")
     page.wait_for_selector("#mote-deck")
-    expect(position).to_have_text("Slide 2 of 6")
+    expect(position).to_have_text("Slide 2 of 7")  # issue 8: one slide per panel, six
     expect(visible).to_have_text("User council")
     page.keyboard.press("PageDown")
     expect(visible).to_have_text("Budget and the ±3 % rule")
@@ -211,3 +211,62 @@ def test_brw013_zone_page_prints_without_controls_and_with_tables(ui):
     page.emulate_media(media="screen")
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert page.evaluate("document.documentElement.classList.contains('printing')") is False
+
+
+def test_brw014_overview_alone_says_which_zones_need_attention_in_2021_and_why(ui):
+    page = ui.open("/?ar=2021")
+    groups = page.locator("#ovw-flags .flag-summary > li")
+    said = {_text(g.locator(".flag-label")): _text(g) for g in groups.all()}
+    # The most severe flags first, each naming its zones, why, and the rule.
+    assert list(said)[:2] == ["Negativ spiral:", "Merforbruk over grensen:"]
+    assert (
+        "Østbyen (inntrekk 3 år på rad). Regel: inntrekk 2 år på rad eller mer."
+        in (said["Negativ spiral:"])
+    )
+    assert "Østbyen (resultat −3,4 % av budsjettet)" in said["Merforbruk over grensen:"]
+    assert (
+        "Ranheim (31 % av innspillene fulgt opp (5 av 16))" in said["Lite fulgt opp i brukerrådet:"]
+    )
+    assert "Østbyen (risikovilje 1 av 5)" in said["Lav risikovilje:"]
+    assert "Heimdal (1 av 3 målte mål nådd)" in said["Mål ikke nådd:"]
+    # A flag most zones carry is one note for the municipality, not eight flags.
+    common = _text(page.locator("#ovw-flags .common-notes"))
+    assert common.startswith("Ingen radikal samskaping i 2021: 8 av 13 soner.")
+    assert page.locator(".overview-table .flag-no_radical").count() == 0
+    # Sorted by the flags, the zone needing most attention comes first.
+    page.get_by_role("button", name=re.compile("^Flagg")).click()
+    expect(page).to_have_url(re.compile(r"sorter=flagg&retning=synkende"))
+    first = page.locator(".overview-table tbody tr").first
+    expect(first.locator("th")).to_have_text("Østbyen")
+    # Cells against the median: a symbol and words, not colour alone, and a key to them.
+    ranheim = page.locator(".overview-table tbody tr", has_text="Ranheim")
+    worse = ranheim.locator("td.cell-worse").first
+    assert "−" in worse.inner_text() and worse.get_attribute("title") == "svakere enn medianen"
+    assert "bedre enn medianen" in _text(page.locator(".legend-note"))
+    # The zone column stays in view when the table scrolls sideways.
+    position = page.evaluate(
+        "getComputedStyle(document.querySelector('.overview-table tbody th')).position"
+    )
+    assert position == "sticky"
+    assert ui.axe_problems() == []
+
+
+def test_brw015_zone_page_answers_is_heimdal_reaching_its_targets(ui):
+    page = ui.open("/sone/heimdal")
+    expect(page.locator("#targets-heading")).to_have_text("Mål og kvalitet")
+    summary = _text(page.locator("#zone-targets-summary"))
+    assert summary.startswith(
+        "I 2021 nådde Heimdal 1 av 3 målte mål i enhetsavtalen (2 nær, 1 ikke målt)"
+    )
+    rows = {}
+    for r in page.locator("#zone-targets-targets tbody tr").all():
+        # The goals come first; a quality indicator of the same name follows them.
+        rows.setdefault(_text(r.locator("th")), [_text(c) for c in r.locator("td").all()])
+    # Goal, target, result, direction, status in words and symbol, trend, source.
+    assert rows["Antall samskapingsprosjekter"][1:5] == ["2", "4", "høyere er bedre", "✓ nådd"]
+    assert rows["Sykefravær i prosent"][4] == "○ ikke målt"
+    assert rows["Antall ulike hjelpere siste 14 dager"][3:5] == ["lavere er bedre", "≈ nær"]
+    assert rows["Andel brukere med primærkontakt"][4:6] == ["✓ nådd", "↑ bedre enn 2020 (88 %)"]
+    notes = _text(page.locator("#zone-targets-notes"))
+    assert "Mål ikke nådd" in notes and "Slik leses statusen: ✓ nådd når resultatet" in notes
+    assert ui.axe_problems() == []
