@@ -113,6 +113,8 @@ class Settings:
     password_min_length: int = field(default_factory=lambda: _env_int("PASSWORD_MIN_LENGTH", 12))
     # A note or follow-up may hold this many characters.
     note_max_chars: int = field(default_factory=lambda: _env_int("NOTE_MAX_CHARS", 2000))
+    # How often an open zone page or meeting deck asks whether notes changed (seconds).
+    notes_poll_seconds: int = field(default_factory=lambda: _env_int("NOTES_POLL_SECONDS", 10))
     # The address people reach the dashboard at (https://samskaping.example.no): the
     # OpenID Connect redirect and logout addresses are made from it. Empty: from the request.
     public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", ""))
@@ -155,6 +157,10 @@ class Settings:
                 "DASHBOARD_YEAR_MIN and DASHBOARD_YEAR_MAX must lie within 2000-2100 (the data "
                 f"contract), the first not after the second; got {self.year_min}-{self.year_max}"
             )
+        if not 1 <= self.note_max_chars <= 20_000:
+            raise ValueError("DASHBOARD_NOTE_MAX_CHARS must be between 1 and 20000")
+        if not 2 <= self.notes_poll_seconds <= 600:
+            raise ValueError("DASHBOARD_NOTES_POLL_SECONDS must be between 2 and 600")
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)

@@ -24,7 +24,7 @@ from flask import Response, request
 from .. import urls
 from ..components import page_shell
 from ..data import get_dataset, get_store
-from ..i18n import STRINGS, fmt_number, lang_of, t
+from ..i18n import fmt_number, t
 from ..rights import AUDIT
 from ..store import audit
 from ..store.audit import AuditFilter, AuditLog
@@ -37,92 +37,6 @@ EXPORT_PATH = "/logg/eksport"
 PAGE_SIZE = 50
 EXPORT_MAX = 100_000
 WHO_MAX = 100
-# The menu does not list this page (it is the administrator's), but the shell's links and
-# the address bar need to know its path and which query keys it keeps.
-urls.PATHS.setdefault(PAGE, PATH)
-urls.QUERY_KEYS.setdefault(PAGE, ("hvem", "hva", "fra", "til", "side"))
-
-ACTION_LABELS = {
-    audit.LOGIN: ("Innlogging", "Login"),
-    audit.LOGIN_FAILED: ("Mislykket innlogging", "Failed login"),
-    audit.LOGIN_REFUSED: ("Innlogging avvist (ingen tilgang)", "Login refused (no access)"),
-    audit.LOGOUT: ("Utlogging", "Logout"),
-    audit.IMPORT: ("Import", "Import"),
-    audit.UNDO: ("Angret import", "Import undone"),
-    audit.NOTE_CREATED: ("Notat skrevet", "Note written"),
-    audit.NOTE_EDITED: ("Notat endret", "Note edited"),
-    audit.NOTE_DELETED: ("Notat slettet", "Note deleted"),
-    audit.FOLLOWUP_CREATED: ("Oppfølging opprettet", "Follow-up opened"),
-    audit.FOLLOWUP_EDITED: ("Oppfølging endret", "Follow-up edited"),
-    audit.FOLLOWUP_STATUS: ("Oppfølging fikk ny status", "Follow-up status changed"),
-    audit.FOLLOWUP_DELETED: ("Oppfølging slettet", "Follow-up deleted"),
-    audit.USER_CREATED: ("Bruker opprettet", "User created"),
-    audit.USER_DISABLED: ("Bruker deaktivert", "User disabled"),
-    audit.USER_ENABLED: ("Bruker aktivert", "User enabled"),
-    audit.ROLE_CHANGED: ("Roller endret", "Roles changed"),
-    audit.PASSWORD_SET: ("Nytt passord", "New password"),
-    audit.SESSIONS_ENDED: ("Økter avsluttet", "Sessions ended"),
-    audit.AUDIT_EXPORTED: ("Loggen lastet ned", "Log downloaded"),
-}
-GROUP_LABELS = {
-    "login": ("Innlogging og utlogging", "Logins and logouts"),
-    "import": ("Import og angring", "Imports and undo"),
-    "note": ("Notater", "Notes"),
-    "followup": ("Oppfølginger", "Follow-ups"),
-    "users": ("Brukere og roller", "Users and roles"),
-    "audit": ("Nedlastinger av loggen", "Downloads of the log"),
-}
-
-STRINGS.update(
-    {
-        "log_title": ("Hendelseslogg", "Audit log"),
-        "log_intro": (
-            "Hvem gjorde hva, når og fra hvilken adresse: innlogginger, importer, angring, "
-            "notater, oppfølginger og endringer av brukere og roller. Loggen kan ikke endres.",
-            "Who did what, when and from which address: logins, imports, undo, notes, "
-            "follow-ups and changes to users and roles. The log cannot be changed.",
-        ),
-        "log_filters": ("Filtrer", "Filter"),
-        "log_who": ("Hvem (navn eller bruker-ID)", "Who (name or user id)"),
-        "log_what": ("Hva slags hendelser", "What kind of events"),
-        "log_everything": ("Alt", "Everything"),
-        "log_from": ("Fra og med dato", "From date"),
-        "log_to": ("Til og med dato", "To date (inclusive)"),
-        "log_date_format": ("åååå-mm-dd", "yyyy-mm-dd"),
-        "log_show": ("Vis", "Show"),
-        "log_reset": ("Nullstill filtrene", "Clear the filters"),
-        "log_bad_date": (
-            "«{value}» er ikke en dato (åååå-mm-dd eller dd.mm.åååå). Filteret er ikke brukt.",
-            "'{value}' is not a date (yyyy-mm-dd or dd.mm.yyyy). The filter is not used.",
-        ),
-        "log_showing": (
-            "Viser {first}–{last} av {total} hendelser, nyeste først.",
-            "Showing {first}–{last} of {total} events, newest first.",
-        ),
-        "log_none": ("Ingen hendelser passer filtrene.", "No events match the filters."),
-        "log_newer": ("← Nyere", "← Newer"),
-        "log_older": ("Eldre →", "Older →"),
-        "log_pages": ("Sider i loggen", "Pages of the log"),
-        "log_download": ("Last ned det som passer filtrene:", "Download what matches the filters:"),
-        "log_export_cap": (
-            "(høyst {n} hendelser, nyeste først)",
-            "(at most {n} events, newest first)",
-        ),
-        "log_col_when": ("Tidspunkt", "Time"),
-        "log_col_who": ("Hvem", "Who"),
-        "log_col_user": ("Bruker-ID", "User id"),
-        "log_col_what": ("Hva", "What"),
-        "log_col_zone": ("Sone", "Zone"),
-        "log_col_target": ("Gjelder", "Concerns"),
-        "log_col_detail": ("Detaljer", "Details"),
-        "log_col_address": ("Adresse", "Address"),
-        "log_no_access": (
-            "Hendelsesloggen er bare for administratorer.",
-            "The audit log is for administrators only.",
-        ),
-        "log_link": ("Hendelseslogg", "Audit log"),
-    }
-)
 
 
 def register(app) -> None:
@@ -168,24 +82,19 @@ def oslo_midnight(day: date) -> datetime:
 
 
 class LogQuery:
-    """The filters and page of a /logg address, every value checked: unknown groups,
-    unreadable dates and pages out of range are dropped, text is cut to WHO_MAX."""
+    """The filters and page of a /logg address, read by the URL grammar (urls.py "logg"):
+    unknown kinds and pages out of range fall back to their defaults, text longer than the
+    grammar allows is dropped; dates that cannot be read are said back and not used."""
 
-    def __init__(self, args: dict):
-        def one(key: str) -> str:
-            value = args.get(key)
-            if isinstance(value, list | tuple):
-                value = value[0] if value else ""
-            return str(value or "")
-
-        self.who = one("hvem").strip()[:WHO_MAX]
-        self.what = one("hva") if one("hva") in audit.GROUPS else ""
-        self.bad_dates = []
-        self.since = self._day(one("fra"))
-        self.until = self._day(one("til"))
-        page = one("side")
-        self.page = int(page) if page.isdigit() and len(page) < 7 else 1
-        self.page = max(self.page, 1)
+    def __init__(self, args):
+        state = urls.parse(PAGE, args, urls.Known())
+        self.lang = state.lang
+        self.who = (state.get("hvem") or "").strip()
+        self.what = state.get("hva") or ""
+        self.bad_dates: list[str] = []
+        self.since = self._day(state.get("fra") or "")
+        self.until = self._day(state.get("til") or "")
+        self.page = state.get("side", 1)
 
     def _day(self, text: str) -> date | None:
         day = parse_day(text)
@@ -214,8 +123,7 @@ class LogQuery:
 
 
 def action_label(action: str, lang: str) -> str:
-    labels = ACTION_LABELS.get(action)
-    return labels[1 if lang == "en" else 0] if labels else action
+    return t(f"log_action_{action}", lang) if action in audit.ACTIONS else action
 
 
 def detail_text(detail: dict) -> str:
@@ -272,7 +180,7 @@ def _filters(q: LogQuery, lang: str) -> list:
     """The kind of event as links (each keeps the other filters), then a GET form for who
     and the period: a filtered view is an address like any other."""
     kinds = [("", t("log_everything", lang))]
-    kinds += [(key, labels[1 if lang == "en" else 0]) for key, labels in GROUP_LABELS.items()]
+    kinds += [(key, t(f"log_group_{key}", lang)) for key in audit.GROUPS]
     links = []
     for key, label in kinds:
         current = key == q.what
@@ -424,12 +332,11 @@ def log_content(q: LogQuery, lang: str, log: AuditLog) -> list:
 
 
 def layout(lang=None, **query):
-    lang = lang_of(lang)
+    q = LogQuery({**query, "lang": lang})
+    lang = q.lang
     dataset = get_dataset()
-    q = LogQuery(query)
-    view = make_view(PAGE, lang, title=f"{t('log_title', lang)} – {t('app_title', lang)}")
-    view["query"] = q.query(q.page)
-    view["href"] = _href(PATH, view["query"], lang)
+    title = f"{t('log_title', lang)} – {t('app_title', lang)}"
+    view = make_view(PAGE, lang, title=title, **q.query(q.page))
     if not allowed(AUDIT):
         content = [html.H1(t("log_title", lang)), html.P(t("log_no_access", lang))]
         return page_shell(content, lang, PAGE, dataset, view)
@@ -450,8 +357,8 @@ def export_view():
 
     if not allowed(AUDIT):  # the gate refused already; this is the route's own word
         return no_access_response()
-    lang = "en" if request.args.get("lang") == "en" else "nb"
-    q = LogQuery(request.args.to_dict())
+    q = LogQuery(request.args)
+    lang = q.lang
     flt = q.filter()
     entries = list(AuditLog(get_store().engine).iter_entries(flt, cap=EXPORT_MAX))
     frame = audit_frame(entries, lang)

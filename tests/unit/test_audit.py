@@ -130,3 +130,10 @@ def test_aud005_what_is_recorded_is_bounded_and_printable(store):
     assert len(json.dumps(entry.detail)) < 4100
     with pytest.raises(ValueError, match="unknown audit action"):
         log.record(KARI, "coffee_made")
+
+
+def test_aud006_the_log_pages_filter_kinds_are_the_audit_trails_groups():
+    from dashboard import urls
+
+    assert urls.AUDIT_GROUPS == tuple(audit.GROUPS)
+    assert set(audit.ACTIONS) == {a for group in audit.GROUPS.values() for a in group}
