@@ -16,6 +16,7 @@ note written on one screen appears on the others within DASHBOARD_NOTES_POLL_SEC
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import dash
@@ -66,8 +67,8 @@ def note_item(note: Note, identity: Identity, form: str, lang: str, show_year=Fa
     meta = [dialogue.byline(note, lang)]
     if note.is_followup:
         meta.insert(0, dialogue.followup_line(note, lang))
-    if show_year or note.panel:
-        where = [str(note.year)] if show_year else []
+    if show_year:  # a list across years and panels says where each note belongs
+        where = [str(note.year)]
         if note.panel:
             where.append(dialogue.panel_label(note.panel, lang))
         meta.insert(0, ", ".join(where))
@@ -163,8 +164,13 @@ def note_form(
                 type="button",
             )
         )
+        # dcc's inputs take no aria-describedby: the hint is part of the label.
         due = [
-            html.Label(t("dlg_due_label", lang), htmlFor=f"dlg-{form}-due"),
+            html.Label(
+                [t("dlg_due_label", lang), html.Span(t("dlg_due_hint", lang), className="hint")],
+                htmlFor=dom_id(form_id(DUE, form)),
+                className="dlg-label",
+            ),
             dcc.Input(
                 id=form_id(DUE, form),
                 type="text",
@@ -172,9 +178,7 @@ def note_form(
                 maxLength=20,
                 autoComplete="off",
                 className="dlg-due",
-                **{"aria-describedby": f"dlg-{form}-due-hint"},
             ),
-            html.Span(t("dlg_due_hint", lang), id=f"dlg-{form}-due-hint", className="hint"),
         ]
     buttons.append(
         html.Button(
@@ -187,17 +191,12 @@ def note_form(
     )
     return html.Div(
         [
-            html.Label(label, htmlFor=field_id, className="dlg-label"),
-            dcc.Textarea(
-                id=text_id,
-                maxLength=limit,
-                rows=3,
-                className="dlg-textarea",
-                **{"aria-describedby": f"dlg-{form}-hint"},
+            html.Label(
+                [label, html.Span(t("dlg_hint", lang, n=limit, year=year), className="hint")],
+                htmlFor=dom_id(text_id),
+                className="dlg-label",
             ),
-            html.P(
-                t("dlg_hint", lang, n=limit, year=year), id=f"dlg-{form}-hint", className="hint"
-            ),
+            dcc.Textarea(id=text_id, maxLength=limit, rows=3, className="dlg-textarea"),
             *due,
             html.Div(buttons, className="dlg-buttons"),
             html.P(
@@ -215,6 +214,12 @@ def note_form(
         className="dlg-form",
         id=field_id + "-form",
     )
+
+
+def dom_id(component_id: dict) -> str:
+    """The id a pattern-matching component has in the page, as Dash writes it (sorted keys,
+    no spaces): what a <label for> must name."""
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
 
 
 def page_stores() -> list:
