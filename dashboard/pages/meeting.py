@@ -16,7 +16,6 @@ from ..components import (
     chart,
     flag_list,
     page_shell,
-    plain,
     table_details,
     view_id,
 )
@@ -168,7 +167,7 @@ def slide_section(
                 [
                     html.H3(t("dlg_mote_title", lang), id=heading_id),
                     html.Div(listed, id={"type": DIALOGUE, "zone": slide.key}),
-                    form,
+                    *form,  # a flat list: the renderer does not look into nested ones
                 ],
                 className="slide-dialogue",
                 role="region",
@@ -310,7 +309,7 @@ def zone_talk(p: Prepared, zone: str, year, lang: str, grouped: dict, identity, 
     form = notes_ui.note_form(f"z-{zone}", zone, year, None, identity, lang, label, here)
     seconds = notes_ui.get_store().settings.notes_poll_seconds
     hint = html.P(t("dlg_mote_refresh", lang, n=seconds), className="hint")
-    return zone_list(zone, year, lang, grouped, identity), [form, hint] if form else hint
+    return zone_list(zone, year, lang, grouped, identity), [form, hint] if form else [hint]
 
 
 def refresh(_version, view):
@@ -324,6 +323,5 @@ def refresh(_version, view):
     identity = current_identity()
     zones = [item["id"]["zone"] for item in ctx.outputs_list]
     known = set(prepared.zone_ids)
-    return [
-        plain(zone_list(z, year, lang, grouped, identity)) if z in known else None for z in zones
-    ]
+    # Components, not `plain` JSON: the renderer takes plain JSON only for plain outputs.
+    return [zone_list(z, year, lang, grouped, identity) if z in known else None for z in zones]
