@@ -20,6 +20,7 @@ from flask import Flask
 from .components import VIEW_SYNC, register_shell_callbacks
 from .data import init_data
 from .i18n import lang_of
+from .pages.dialogue import register_notes
 from .settings import ASSETS_DIR, Settings, get_settings
 from .store.repository import Store
 from .web.callback_guard import register_callback_guard
@@ -30,7 +31,7 @@ from .web.server import register_server_routes
 
 # Modules under dashboard/pages, each with `register(app)`; a missing one is skipped, so
 # the import page can arrive in its own change.
-PAGE_MODULES = ("overview", "zone", "compare", "meeting", "import_page")
+PAGE_MODULES = ("overview", "zone", "compare", "meeting", "import_page", "audit_log")
 
 INDEX = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         module.register(app)
     app.layout = html.Div([dash.page_container, dcc.Store(id=VIEW_SYNC)])
     register_shell_callbacks(app)
+    register_notes(app)  # the notes' buttons on the zone page and in meeting mode
     follow_dash(app)
     register_callback_guard(app, settings)
     return app

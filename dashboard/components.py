@@ -112,6 +112,39 @@ def sample_banner(dataset: Dataset | None, lang: str):
     )
 
 
+def account_block(lang: str, here: str):
+    """Who is logged in, with a way out (and, for administrators, to the audit log); or a
+    way in. Built per request, like the rest of the page."""
+    from flask import current_app, has_request_context
+
+    from .rights import AUDIT
+    from .web.auth import csrf_token, login_url
+    from .web.identity import current_identity
+
+    identity = current_identity()
+    if not identity.is_authenticated or not has_request_context() or not current_app.secret_key:
+        return html.P(html.A(t("acc_login", lang), href=login_url(here, lang)), className="account")
+    parts: list = [html.Span(t("acc_logged_in", lang, name=identity.name))]
+    if identity.may(AUDIT):
+        parts += [" · ", html.A(t("log_link", lang), href=urls.href("logg", lang))]
+    parts.append(
+        html.Form(
+            [
+                dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
+                dcc.Input(type="hidden", name="neste", value=here),
+                dcc.Input(type="hidden", name="lang", value=lang),
+                html.Button(t("acc_logout", lang), type="submit", className="link-button"),
+            ],
+            method="post",
+            action="/logg-ut",
+            className="logout-form",
+        )
+    )
+    return html.Div(
+        parts, className="account", role="group", **{"aria-label": t("acc_label", lang)}
+    )
+
+
 def page_shell(
     children,
     lang: str,
@@ -143,6 +176,7 @@ def page_shell(
                 className="brand-block",
             ),
             sample_banner(dataset, lang),
+            account_block(lang, view.get("href") or "/"),
             html.P(
                 dcc.Link(
                     html.Span(t("lang_switch", lang), lang=other),

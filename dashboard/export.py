@@ -78,6 +78,7 @@ SHEETS = {
     "prosjekter": ("Prosjekter", "Projects"),
     "mal": ("Mål og kvalitet", "Goals and quality"),
     "medianer": ("Medianer", "Medians"),
+    "notater": ("Notater og oppfølginger", "Notes and follow-ups"),
     "notes": ("Merknader", "Notes"),
 }
 
@@ -316,6 +317,33 @@ def goal_table(p: Prepared, request: ExportRequest) -> Table:
     return table
 
 
+def notes_table(p: Prepared, request: ExportRequest) -> Table:
+    """The notes and follow-ups written about the page's zones (issue 11), a sheet of their
+    own: every year for a zone and a comparison, the chosen year for the overview and the
+    meeting deck, with the follow-ups still open whatever their year."""
+    from .store.notes import Notes
+    from .views.dialogue import EXPORT_COLUMNS, notes_frame
+
+    lang = request.lang
+    kinds = {"dlg_col_year": "int"}
+    columns = [Column(t(key, lang), kinds.get(key, "text")) for key in EXPORT_COLUMNS]
+    store = Notes.for_store(get_store())
+    zones = _zones_of(p, request, request.year)
+    if request.side in {"oversikt", "mote"}:
+        years = [request.year] if request.year is not None else []
+        found = store.list(zones=zones, years=years, limit=NOTES_MAX)
+        seen = {n.id for n in found}
+        found += [n for n in store.open_followups(zones) if n.id not in seen]
+    else:
+        found = store.list(zones=zones, limit=NOTES_MAX)
+    order = {z: i for i, z in enumerate(zones)}
+    found.sort(key=lambda n: (order.get(n.zone_id, 0), n.year, n.id))
+    return Table(columns, data=notes_frame(found, p.names, lang))
+
+
+NOTES_MAX = 2000  # notes in one export (the store's own cap for one question)
+
+
 def export_tables(dataset: Dataset, request: ExportRequest) -> dict[str, pd.DataFrame]:
     """The tables behind the page as frames (sheet name -> frame), for tests and callers."""
     return {name: table.frame() for name, table in _tables(dataset, request).items()}
@@ -332,6 +360,7 @@ def _tables(dataset: Dataset, request: ExportRequest) -> dict[str, Table]:
             *(["prosjekter"] if request.side == "sone" else []),
             "mal",
             "medianer",
+            "notater",
         ]
     )
     builders = {
@@ -339,6 +368,7 @@ def _tables(dataset: Dataset, request: ExportRequest) -> dict[str, Table]:
         "prosjekter": project_table,
         "mal": goal_table,
         "medianer": median_table,
+        "notater": notes_table,
     }
     return {SHEETS[name][1 if en else 0]: builders[name](p, request) for name in wanted}
 

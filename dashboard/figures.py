@@ -37,6 +37,7 @@ DEFICIT = "#b3261e"
 RADICAL = "#7b3fa0"
 CONSERVATIVE = "#1f5fa8"
 BAND = "rgba(31, 95, 168, 0.10)"
+NOTE = "#8a5a00"  # notes on a chart: a dark amber square star, 4.6:1 on white
 # Distinct at 3:1 against white, each paired with its own marker and dash.
 PALETTE = [
     "#1f5fa8",
@@ -372,6 +373,42 @@ def survey_spec(frame: pd.DataFrame, lang: str, zone: str, year: int, threshold:
     layout["xaxis"].update(axis_format(SCORE, lang), range=[low, 6.05], dtick=0.5)
     layout["yaxis"].update(autorange="reversed", showgrid=True)
     return {"data": traces, "layout": layout}
+
+
+def with_note_markers(spec: dict, markers: dict[str, str], lang: str) -> dict:
+    """A year chart with the notes written about it: a marker above each year that has
+    notes, on an axis of its own over the chart (so it never changes the chart's scale),
+    hover showing the notes (`markers`: year category -> hover text, already escaped).
+
+    Only years on the chart's own category axis get a marker; the spec is copied, never
+    changed (specs are kept per data version and shared)."""
+    xaxis = spec.get("layout", {}).get("xaxis", {})
+    categories = [str(c) for c in xaxis.get("categoryarray", [])]
+    years = [y for y in categories if y in markers]
+    if not years:
+        return spec
+    trace = {
+        "type": "scatter",
+        "x": years,
+        "y": [1] * len(years),
+        "yaxis": "y2",
+        "name": t("dlg_chart_legend", lang),
+        "mode": "markers",
+        "marker": {"symbol": "star-square", "size": 14, "color": NOTE, "line": {"width": 0}},
+        "customdata": [markers[y] for y in years],
+        "hovertemplate": "%{x}<br>%{customdata}<extra></extra>",
+        "hoverlabel": {"align": "left"},
+    }
+    layout = {
+        **spec["layout"],
+        "yaxis2": {
+            "overlaying": "y",
+            "range": [0, 1.08],
+            "visible": False,
+            "fixedrange": True,
+        },
+    }
+    return {"data": [*spec["data"], trace], "layout": layout}
 
 
 def _series_style(index: int, is_median: bool) -> dict:

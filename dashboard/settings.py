@@ -108,6 +108,29 @@ class Settings:
     cookie_secure: str = field(default_factory=lambda: _env("COOKIE_SECURE", "auto"))
     # Who may show the dashboard in a frame (CSP frame-ancestors); "'none'" means nobody.
     frame_ancestors: str = field(default_factory=lambda: _env("FRAME_ANCESTORS", "'none'"))
+    # People, notes and OpenID Connect (README "Roles, accounts and notes").
+    # A local account's password needs at least this many characters.
+    password_min_length: int = field(default_factory=lambda: _env_int("PASSWORD_MIN_LENGTH", 12))
+    # A note or follow-up may hold this many characters.
+    note_max_chars: int = field(default_factory=lambda: _env_int("NOTE_MAX_CHARS", 2000))
+    # How often an open zone page or meeting deck asks whether notes changed (seconds).
+    notes_poll_seconds: int = field(default_factory=lambda: _env_int("NOTES_POLL_SECONDS", 10))
+    # The address people reach the dashboard at (https://samskaping.example.no): the
+    # OpenID Connect redirect and logout addresses are made from it. Empty: from the request.
+    public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", ""))
+    # OpenID Connect: on when an issuer is set.
+    oidc_issuer: str = field(default_factory=lambda: _env("OIDC_ISSUER", ""))
+    oidc_client_id: str = field(default_factory=lambda: _env("OIDC_CLIENT_ID", ""))
+    oidc_client_secret: str = field(default_factory=lambda: _env("OIDC_CLIENT_SECRET", ""))
+    oidc_scopes: str = field(default_factory=lambda: _env("OIDC_SCOPES", "openid profile email"))
+    # The claim whose values (group ids, group names or app roles) the role map looks up;
+    # a dotted path reaches into an object (Keycloak: realm_access.roles).
+    oidc_roles_claim: str = field(default_factory=lambda: _env("OIDC_ROLES_CLAIM", "groups"))
+    oidc_role_map: str = field(default_factory=lambda: _env("OIDC_ROLE_MAP", ""))
+    oidc_username_claim: str = field(
+        default_factory=lambda: _env("OIDC_USERNAME_CLAIM", "preferred_username")
+    )
+    oidc_provider_name: str = field(default_factory=lambda: _env("OIDC_PROVIDER_NAME", ""))
     # Tests only: an X-Served-By header with the worker's pid, so a test sees which answered.
     worker_id_header: bool = field(default_factory=lambda: _env_bool("WORKER_ID_HEADER", False))
 
@@ -134,6 +157,10 @@ class Settings:
                 "DASHBOARD_YEAR_MIN and DASHBOARD_YEAR_MAX must lie within 2000-2100 (the data "
                 f"contract), the first not after the second; got {self.year_min}-{self.year_max}"
             )
+        if not 1 <= self.note_max_chars <= 20_000:
+            raise ValueError("DASHBOARD_NOTE_MAX_CHARS must be between 1 and 20000")
+        if not 2 <= self.notes_poll_seconds <= 600:
+            raise ValueError("DASHBOARD_NOTES_POLL_SECONDS must be between 2 and 600")
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)

@@ -230,7 +230,9 @@ DIRECTIONS = (ASC, DESC)
 DECKS = ("soner", "paneler")
 EXPORT_SIDES = ("oversikt", "sone", "sammenlign", "mote")
 EXPORT_FORMATS = ("xlsx", "csv")
-EXPORT_TABLES = ("indikatorer", "prosjekter", "mal", "medianer")
+EXPORT_TABLES = ("indikatorer", "prosjekter", "mal", "medianer", "notater")
+# The kinds of event the audit log filters on (store/audit.py GROUPS; a test keeps them equal).
+AUDIT_GROUPS = ("login", "import", "note", "followup", "users", "audit")
 
 YEAR = Year()
 ZONE = Zone()
@@ -263,6 +265,17 @@ PAGE_GRAMMAR: dict[str, PageGrammar] = {
         },
     ),
     "import": PageGrammar("/import"),
+    # The audit log: not in the menu (administrators only), but a page with links all the same.
+    "logg": PageGrammar(
+        "/logg",
+        {
+            "hvem": Text(100),
+            "hva": Choice(AUDIT_GROUPS),
+            "fra": Text(20),
+            "til": Text(20),
+            "side": Number(1, 1_000_000, 1),
+        },
+    ),
     "eksport": PageGrammar(
         "/eksport",
         {

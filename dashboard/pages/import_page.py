@@ -26,6 +26,7 @@ from ..ingest.report import KEPT_PROBLEMS, ImportReport
 from ..store.repository import UndoRefused
 from ..urls import make_view
 from ..web.auth import check_csrf, csrf_token, is_admin
+from ..web.identity import client_address, current_identity
 from ..web.imports import import_uploads
 from ..web.server import max_request_bytes
 
@@ -424,7 +425,9 @@ def on_upload(gated, token, view):
     if files is None:
         return (t("imp_bad_upload", lang), *[dash.no_update] * 6)
     store = get_store()
-    reports = import_uploads(files, store.settings, store)
+    reports = import_uploads(
+        files, store.settings, store, actor=current_identity(), address=client_address()
+    )
     results = [report_view(r, lang) for r in reports]
     return (
         status_text(reports, lang),
@@ -443,7 +446,7 @@ def on_undo(_submitted, batch, token, view):
     try:
         if batch_id is None:
             raise UndoRefused("nothing")
-        undone = store.undo(batch_id)
+        undone = store.undo(batch_id, current_identity(), client_address())
     except UndoRefused as refused:
         message = refused.message(lang)
     else:

@@ -23,10 +23,12 @@ from ..components import (
     view_id,
     year_choice,
 )
-from ..data import Prepared, current
+from ..data import Prepared, current, get_store
 from ..i18n import SUPPRESSED, soft_hyphens, t
 from ..metrics import OVERVIEW_GROUPS
+from ..store.notes import Notes
 from ..urls import ASC, DESC, FLAG_SORT, ZONE_SORT, make_view
+from ..views import dialogue
 from ..views.common import data_sources, year_choices
 from ..views.overview import Cell, OverviewView, overview
 from ..web.callback_guard import Each, declare
@@ -125,9 +127,39 @@ def value_cell(cell: Cell, reason: str) -> html.Td:
     )
 
 
-def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table:
-    """The sortable table: zone, flags, trend, then the indicators in their groups; the
-    median last. The zone column stays in view when the table scrolls sideways."""
+def followup_badge(notes: list, lang: str):
+    """A zone's open follow-ups beside its flags: a count that opens into their texts."""
+    if not notes:
+        return None
+    said = t("dlg_ovw_badge_said", lang, n=len(notes))
+    return html.Details(
+        [
+            html.Summary(
+                [
+                    html.Span("↻ ", **{"aria-hidden": "true"}),
+                    t("dlg_ovw_badge", lang, n=len(notes)),
+                ],
+                title=said,
+                className="followup-badge",
+            ),
+            html.Ul(
+                [html.Li(f"{n.text} ({dialogue.followup_line(n, lang)})") for n in notes],
+                className="followup-texts",
+            ),
+        ],
+        className="followup-cell",
+    )
+
+
+def overview_table(
+    model: OverviewView, lang: str, threshold: int, followups: tuple = ()
+) -> html.Table:
+    """The sortable table: zone, flags (and open follow-ups), trend, then the indicators in
+    their groups; the median last. The zone column stays in view when the table scrolls
+    sideways."""
+    by_zone: dict[str, list] = {}
+    for note in followups:
+        by_zone.setdefault(note.zone_id, []).append(note)
     reason = t("suppressed_reason", lang, n=threshold)
     groups = html.Tr(
         [html.Td(colSpan=3, className="group-spacer sticky-col")]
@@ -149,7 +181,13 @@ def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table
     body = []
     for row in model.rows:
         link = dcc.Link(row.zone, href=_zone_href(row.zone_id, model.year, lang))
-        flags = html.Div([flag_badge(f, lang) for f in row.flags], className="flag-cell")
+        flags = html.Div(
+            [
+                *(flag_badge(f, lang) for f in row.flags),
+                followup_badge(by_zone.get(row.zone_id, []), lang),
+            ],
+            className="flag-cell",
+        )
         trend = (
             html.Td(
                 [
@@ -195,6 +233,34 @@ def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table
     )
 
 
+def followup_section(p: Prepared, model: OverviewView, followups: tuple, lang: str) -> list:
+    """The open follow-ups of every zone, by due date: what the head of home care asked
+    for and is waiting on."""
+    if not followups:
+        return [html.P(t("dlg_no_followups", lang))]
+    items = []
+    for note in followups:
+        link = dcc.Link(p.name(note.zone_id), href=_zone_href(note.zone_id, model.year, lang))
+        where = f"{note.year}" + (
+            f", {dialogue.panel_label(note.panel, lang)}" if note.panel else ""
+        )
+        items.append(
+            html.Li(
+                [
+                    link,
+                    f" ({where}): ",
+                    note.text,
+                    html.Span(
+                        f" · {dialogue.followup_line(note, lang)} · {dialogue.byline(note, lang)}",
+                        className="flag-rule",
+                    ),
+                ],
+                className=f"followup dlg-status-{note.status}",
+            )
+        )
+    return [html.Ul(items, className="followup-list")]
+
+
 def flag_section(p: Prepared, model: OverviewView, lang: str) -> list:
     """What a head of home care would act on: each kind of flag, its rule and severity, the
     zones carrying it (with why); flags most zones carry are one note for the municipality."""
@@ -231,16 +297,28 @@ def flag_section(p: Prepared, model: OverviewView, lang: str) -> list:
     return parts
 
 
-def render(p: Prepared, year: int | None, lang: str, sort: str, descending: bool):
+def render(p: Prepared, year: int | None, lang: str, sort: str, descending: bool, followups=()):
     model = overview(p, year, lang, sort, descending)
-    table = overview_table(model, lang, p.dataset.threshold)
-    return model, flag_section(p, model, lang), table, notes_block(model.notes)
+    table = overview_table(model, lang, p.dataset.threshold, followups)
+    flags = [
+        *flag_section(p, model, lang),
+        html.H3(t("dlg_open_followups", lang), className="common-title"),
+        *followup_section(p, model, followups, lang),
+    ]
+    return model, flags, table, notes_block(model.notes)
 
 
-def _rendered(p: Prepared, year, lang: str, sort: str, descending: bool):
-    """What the callback sends, as plain JSON once per version and view (see `plain`)."""
-    model, flags, table, notes = render(p, year, lang, sort, descending)
+def _rendered(p: Prepared, year, lang: str, sort: str, descending: bool, followups=()):
+    """What the callback sends, as plain JSON once per version, view and set of open
+    follow-ups (see `plain`)."""
+    model, flags, table, notes = render(p, year, lang, sort, descending, followups)
     return (model, *plain([flags, table, notes]))
+
+
+def open_followups() -> tuple:
+    """Every zone's open follow-ups, by due date (a store question per request: they
+    change without an import)."""
+    return tuple(Notes.for_store(get_store()).open_followups())
 
 
 def _view(model: OverviewView, lang: str) -> dict:
@@ -261,7 +339,8 @@ def layout(**query):
     state = urls.parse(PAGE, query, p.known)
     lang, year = state.lang, state.get("ar")
     descending = state.get("retning") == DESC
-    model, flags, table, notes = render(p, year, lang, state.get("sorter"), descending)
+    followups = open_followups()
+    model, flags, table, notes = render(p, year, lang, state.get("sorter"), descending, followups)
     content = [
         html.H1(t("ovw_title", lang)),
         html.P(t("ovw_intro", lang), className="lead"),
@@ -303,5 +382,7 @@ def update_view(p: Prepared, year, sort_state, clicked, lang):
     state = next_sort(urls.SORT_STATE.parse(sort_state, p.known), clicked)
     year = p.year_of(year)
     descending = state["retning"] == DESC
-    model, flags, table, notes = p.cached(_rendered, year, lang, state["sorter"], descending)
+    model, flags, table, notes = p.cached(
+        _rendered, year, lang, state["sorter"], descending, open_followups()
+    )
     return flags, table, notes, state, _view(model, lang)

@@ -42,12 +42,17 @@ from ..urls import make_view
 from ..views.common import partial_note, year_choices
 from ..views.zone import PANELS, PanelView, panel_figure, zone_panels
 from ..web.callback_guard import declare
+from ..web.identity import current_identity
+from . import dialogue as notes_ui
 
 PAGE = "sone"
 ZONE = "zone-select"
 YEAR = "zone-year"
 TITLE = "zone-title"
 NOTES = "zone-notes"
+DIALOGUE_LIST = "zone-dialogue-list"  # the zone's open follow-ups and general notes
+DIALOGUE_FORM = "zone-dialogue-form"
+GENERAL = "general"  # the form key of notes on the zone as a whole
 PRINT = "zone-print"
 # What the zone callback updates in each panel, in the order `panel_values` returns it.
 PANEL_OUTPUTS = (
@@ -91,6 +96,13 @@ def register(app) -> None:
         Output(part_id(panel, part), prop) for panel in PANELS for part, prop in PANEL_OUTPUTS
     ]
     outputs += [Output(listing_id(panel), "children") for panel in LISTINGS]
+    # The notes (after C's outputs, so their order is unchanged): lists and forms.
+    outputs += [Output(DIALOGUE_LIST, "children"), Output(DIALOGUE_FORM, "children")]
+    for panel in PANELS:
+        outputs += [
+            Output(part_id(panel, "dialog-list"), "children"),
+            Output(part_id(panel, "dialog-form"), "children"),
+        ]
     app.callback(
         *outputs,
         Input(ZONE, "data"),
@@ -98,6 +110,22 @@ def register(app) -> None:
         State(view_id(PAGE), "data"),
         prevent_initial_call=True,
     )(update)
+    # A note written, changed or deleted on this page: lists, tables and charts again.
+    refreshed = [Output(DIALOGUE_LIST, "children", allow_duplicate=True)]
+    for panel in PANELS:
+        refreshed += [
+            Output(part_id(panel, "graph"), "figure", allow_duplicate=True),
+            Output(part_id(panel, "table"), "children", allow_duplicate=True),
+            Output(part_id(panel, "dialog-list"), "children", allow_duplicate=True),
+        ]
+    app.callback(
+        *refreshed,
+        Input(notes_ui.VERSION, "data"),
+        State(ZONE, "data"),
+        State(YEAR, "data"),
+        State(view_id(PAGE), "data"),
+        prevent_initial_call=True,
+    )(refresh)
     register_choice(app, ZONE)
     register_choice(app, YEAR)
     declare(
@@ -154,7 +182,7 @@ def listing(view: PanelView, zone_id: str | None, year, lang: str):
     return parts
 
 
-def _panel(view: PanelView, lang: str, zone_id, zone: str, year, threshold: int):
+def _panel(view: PanelView, lang: str, zone_id, zone: str, year, threshold: int, talk=None):
     reason = t("suppressed_reason", lang, n=threshold)
     key = view.key
     body = [
@@ -183,6 +211,17 @@ def _panel(view: PanelView, lang: str, zone_id, zone: str, year, threshold: int)
         html.Div(body, id=part_id(key, "body"), hidden=view.empty),
         source_line(view.source),
     ]
+    if talk is not None:
+        listed, form = talk
+        children.append(
+            html.Div(
+                [
+                    html.Div(listed, id=part_id(key, "dialog-list")),
+                    html.Div(form, id=part_id(key, "dialog-form")),
+                ],
+                className="panel-dialogue",
+            )
+        )
     return panel_section(key, view.title, children)
 
 
@@ -201,7 +240,11 @@ def layout(zone_id=None, **query):
     lang, year = state.lang, state.get("ar")
     zone = state.zone or (p.zone_ids[0] if zone_id is None and p.zone_ids else None)
     threshold = p.dataset.threshold
-    views = zone_panels(p, zone or "", year, lang)
+    notes = zone_notes(zone)
+    views = zone_panels(p, zone or "", year, lang, notes)
+    identity = current_identity()
+    here = _view(zone, year, lang, p)["href"]
+    talk = dialogue_parts(p, zone, year, lang, notes, identity, here)
     name = p.name(zone) if zone else ""
     shown_id = str(zone_id)[:40]  # said back to the user, so kept short
     heading = t("zone_title", lang, zone=name) if zone else t("zone_unknown", lang, zone=shown_id)
@@ -220,9 +263,23 @@ def layout(zone_id=None, **query):
         html.P(t("zone_intro", lang), className="lead"),
         controls,
         html.Div(notes_block([partial_note(p, year, lang)]), id=NOTES),
-        html.Div(
-            [_panel(v, lang, zone, name, year, threshold) for v in views], className="panel-grid"
+        html.Section(
+            [
+                html.H2(t("dlg_zone_title", lang), id="zone-dialogue-heading"),
+                html.Div(talk[0], id=DIALOGUE_LIST),
+                html.Div(talk[1], id=DIALOGUE_FORM),
+            ],
+            className="panel dialogue-panel",
+            **{"aria-labelledby": "zone-dialogue-heading"},
         ),
+        html.Div(
+            [
+                _panel(v, lang, zone, name, year, threshold, talk[2 + 2 * i : 4 + 2 * i])
+                for i, v in enumerate(views)
+            ],
+            className="panel-grid",
+        ),
+        *notes_ui.page_stores(),
     ]
     return page_shell(content, lang, PAGE, p.dataset, _view(zone, year, lang, p))
 
@@ -240,16 +297,77 @@ def update(zone_id, year, view):
 def update_values(p: Prepared, zone_id, year, lang: str, chips: list | None = None):
     year = p.year_of(year)
     zone = urls.ZONE.parse(zone_id, p.known)
-    title, notes, *panels = p.cached(_payload, zone, year, lang)
+    notes = zone_notes(zone)
+    title, notices, *panels = p.cached(_payload, zone, year, lang, notes)
     # A year before the zone joined the city cannot be chosen (its chips are disabled).
     chips = p.years if chips is None else chips
     disabled = [bool(zone) and not p.is_member(zone, c) for c in chips]
-    return [title, _view(zone, year, lang, p), notes, disabled, *panels]
+    view = _view(zone, year, lang, p)
+    talk = dialogue_parts(p, zone, year, lang, notes, current_identity(), view["href"])
+    return [title, view, notices, disabled, *panels, *plain(talk)]
 
 
-def _payload(p: Prepared, zone: str | None, year, lang: str) -> list:
-    """The title, the notes and every panel's outputs for one zone and year."""
-    views = zone_panels(p, zone or "", year, lang)
+def refresh(_version, zone_id, year, view):
+    """Callback: the notes changed (written here, or seen changed): every panel's list,
+    table and chart again, the forms left as they are (they show what was just done)."""
+    p = current()
+    lang = urls.VIEW.parse(view, None)
+    year = p.year_of(year)
+    zone = urls.ZONE.parse(zone_id, p.known)
+    notes = zone_notes(zone)
+    _title, _notices, *panels = p.cached(_payload, zone, year, lang, notes)
+    here = _view(zone, year, lang, p)["href"]
+    talk = plain(dialogue_parts(p, zone, year, lang, notes, current_identity(), here))
+    values = [talk[0]]
+    for i in range(len(PANELS)):
+        values += [panels[8 * i + 1], panels[8 * i + 3], talk[2 + 2 * i]]
+    return values
+
+
+def zone_notes(zone: str | None) -> tuple:
+    """The zone's notes in effect, every year (what the charts mark and the tables list)."""
+    if not zone:
+        return ()
+    return tuple(notes_ui.notes_store().list(zones=[zone], limit=notes_ui.ZONE_NOTES))
+
+
+def dialogue_parts(p: Prepared, zone, year, lang: str, notes: tuple, identity, here: str) -> list:
+    """The zone's notes section (list, form), then each panel's (list, form), for the
+    person asking: what they may change has its buttons, where they may write a form."""
+    if not zone:
+        return [None] * (2 + 2 * len(PANELS))
+    followups = [n for n in notes if n.is_open]
+    general = [n for n in notes if n.panel is None and n.year == year and not n.is_open]
+    listed = [
+        html.H3(t("dlg_open_followups", lang)),
+        notes_ui.note_list(
+            followups, identity, GENERAL, lang, show_year=True, empty=t("dlg_no_followups", lang)
+        ),
+        html.H3(t("dlg_general_notes", lang, year=year)),
+        notes_ui.note_list(general, identity, GENERAL, lang),
+    ]
+    label = t("dlg_general_label", lang, year=year)
+    parts = [listed, notes_ui.note_form(GENERAL, zone, year, None, identity, lang, label, here)]
+    for key, panel in PANELS.items():
+        mine = [n for n in notes if n.panel == key]
+        this_year = [n for n in mine if n.year == year]
+        other = len(mine) - len(this_year)
+        listed = [
+            html.H3(t("dlg_panel_notes", lang, year=year), className="dialogue-heading"),
+            notes_ui.note_list(this_year, identity, key, lang),
+        ]
+        if other:
+            listed.append(html.P(t("dlg_other_years", lang, n=other), className="hint"))
+        title = t(panel.title, lang)
+        label = t("dlg_panel_label", lang, panel=title.lower(), year=year)
+        parts += [listed, notes_ui.note_form(key, zone, year, key, identity, lang, label, here)]
+    return parts
+
+
+def _payload(p: Prepared, zone: str | None, year, lang: str, notes: tuple = ()) -> list:
+    """The title, the notes and every panel's outputs for one zone and year; `notes` (the
+    zone's, from the store) are part of the key, so a new note makes a new payload."""
+    views = zone_panels(p, zone or "", year, lang, notes)
     name = p.name(zone) if zone else ""
     threshold = p.dataset.threshold
     values = [t("zone_title", lang, zone=name), notes_block([partial_note(p, year, lang)])]

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from ..ingest.importer import sha256_of
 from ..ingest.report import ImportReport
+from ..rights import SYSTEM, Identity
 from ..settings import MIB, PROJECT_DIR, Settings
 from .repository import Store
 
@@ -93,9 +94,12 @@ def run_import(
     source: str = "cli",
     timeout: float | None = None,
     limit: int | None = None,
+    actor: Identity = SYSTEM,
+    address: str | None = None,
 ) -> ImportReport:
     """Import one file in a limited child; return the report as the store has it (the first
-    `limit` problems of each level, all kept ones when None)."""
+    `limit` problems of each level, all kept ones when None). `actor` and `address` go to
+    the audit trail, written by the child with its batch (or here, when it stored none)."""
     settings = store.settings
     path = Path(path)
     try:
@@ -118,6 +122,8 @@ def run_import(
         f"{settings.import_memory_mb * MIB},{cpu},{os.getpid()}",
         "--source",
         source,
+        "--actor",
+        actor_argument(actor, address),
     ]
     started = time.monotonic()
     timed_out = False
@@ -151,8 +157,27 @@ def run_import(
         time.monotonic() - started,
         stderr.decode("utf-8", "replace")[-2000:],
     )
-    batch_id = store.settle(ticket, path.name, sha256, outcome, code, source, **params)
+    batch_id = store.settle(
+        ticket, path.name, sha256, outcome, code, source, actor=actor, address=address, **params
+    )
     return store.batch_report(batch_id, limit)
+
+
+def actor_argument(actor: Identity, address: str | None) -> str:
+    """Who imports, for the child's audit row (a command-line argument: no secrets in it)."""
+    return json.dumps(
+        {"principal": actor.principal, "name": actor.name, "address": address or ""},
+        ensure_ascii=False,
+    )
+
+
+def actor_from_argument(text: str | None) -> tuple[Identity, str | None]:
+    try:
+        data = json.loads(text) if text else {}
+        principal, name = str(data["principal"])[:200], str(data.get("name", ""))[:200]
+    except (ValueError, TypeError, KeyError):
+        return SYSTEM, None
+    return Identity(principal, name), (str(data.get("address") or "")[:100] or None)
 
 
 def _child_report(stdout: bytes) -> ImportReport | None:
@@ -195,14 +220,18 @@ def _failure(
     return "crashed", "import_crashed", {"detail": detail}
 
 
-def child_main(path: Path, ticket: str, source: str, settings: Settings) -> int:
+def child_main(
+    path: Path, ticket: str, source: str, settings: Settings, actor: str | None = None
+) -> int:
     """The child's side: import one file, stamp the batch with `ticket`, print a small report.
     Exit 0 when imported or unchanged, 1 when refused, EXIT_MEMORY when out of memory."""
     from ..ingest.importer import parse_file
 
+    who, address = actor_from_argument(actor)
     try:
         store = Store(settings)
-        report = store.apply(parse_file(path, store.registry, settings), source, ticket)
+        parsed = parse_file(path, store.registry, settings)
+        report = store.apply(parsed, source, ticket, actor=who, address=address)
     except MemoryError:
         return EXIT_MEMORY
     sys.stdout.write(json.dumps(report.to_dict(messages=False, limit=CHILD_REPORT_PROBLEMS)))

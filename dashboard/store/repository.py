@@ -23,7 +23,9 @@ from ..ingest.importer import ParsedFile, parse_file, sha256_of
 from ..ingest.messages import render
 from ..ingest.report import ERROR, LEVELS, SKIPPED, WARNING, ImportReport, Problem
 from ..ingest.zones import ZoneRegistry
+from ..rights import SYSTEM, Identity
 from ..settings import SAMPLE_DIR, Settings
+from . import audit, notes, people  # noqa: F401 - their tables are part of the schema
 from .db import FACT_TABLES, batches, create_schema, get_engine, is_sqlite, problems, zones_table
 
 if TYPE_CHECKING:
@@ -108,19 +110,35 @@ class Store:
 
     # ------------------------------------------------------------ importing
 
-    def import_path(self, path: Path | str, source: str = "cli") -> ImportReport:
+    def import_path(
+        self,
+        path: Path | str,
+        source: str = "cli",
+        actor: Identity = SYSTEM,
+        address: str | None = None,
+    ) -> ImportReport:
         """Import in this process. The web and the command line run imports in a child with
         limits (store/isolated.py); this is for trusted files (the sample) and tests."""
-        return self.apply(parse_file(path, self.registry, self.settings), source)
+        parsed = parse_file(path, self.registry, self.settings)
+        return self.apply(parsed, source, actor=actor, address=address)
 
     def apply(
-        self, parsed: ParsedFile, source: str = "cli", ticket: str | None = None
+        self,
+        parsed: ParsedFile,
+        source: str = "cli",
+        ticket: str | None = None,
+        actor: Identity = SYSTEM,
+        address: str | None = None,
     ) -> ImportReport:
+        """Store one parsed file (or its rejection), with its row in the audit trail in the
+        same transaction; `actor` and `address` say who imported it from where."""
         report = parsed.report
         now = datetime.now(UTC)
         report.imported_at = now.isoformat(timespec="seconds")
         if not report.sha256:
-            return report  # the file could not even be read: nothing to record
+            # The file could not even be read: no batch, but the attempt is on record.
+            self.record_refused(report, source, actor, address)
+            return report
         with self._write() as conn:
             if not report.error_count:
                 previous = conn.execute(
@@ -133,6 +151,9 @@ class Store:
                 if previous is not None:
                     report.outcome = "unchanged"
                     report.previous_batch_id = previous
+                    audit.record(
+                        conn, actor, audit.IMPORT, **_import_audit(report, source, address)
+                    )
                     return report
             report.outcome = "rejected" if report.error_count else "imported"
             batch_id = self._insert_batch(
@@ -144,6 +165,7 @@ class Store:
                         conn, table_name, rows, batch_id
                     )
             self._finish_batch(conn, report)
+            audit.record(conn, actor, audit.IMPORT, **_import_audit(report, source, address))
         return report
 
     def settle(
@@ -154,6 +176,8 @@ class Store:
         outcome: str,
         code: str,
         source: str,
+        actor: Identity = SYSTEM,
+        address: str | None = None,
         **params,
     ) -> int:
         """After an import child ended badly: the batch it stored, if it did, else a batch
@@ -168,7 +192,17 @@ class Store:
             report.imported_at = now.isoformat(timespec="seconds")
             self._insert_batch(conn, report, source, ticket, now, 0)
             self._finish_batch(conn, report)
+            audit.record(conn, actor, audit.IMPORT, **_import_audit(report, source, address))
             return report.batch_id
+
+    def record_refused(
+        self, report: ImportReport, source: str, actor: Identity, address: str | None
+    ) -> None:
+        """An import refused before it reached the store (too large, unreadable upload, out
+        of time): no batch, but the attempt is in the audit trail."""
+        audit.AuditLog(self.engine).record(
+            actor, audit.IMPORT, **_import_audit(report, source, address)
+        )
 
     def batch_for_ticket(self, ticket: str) -> int | None:
         with self.engine.connect() as conn:
@@ -262,7 +296,7 @@ class Store:
         )
         return result.rowcount or 0
 
-    def undo(self, batch_id: int) -> dict:
+    def undo(self, batch_id: int, actor: Identity = SYSTEM, address: str | None = None) -> dict:
         """Take back import `batch_id`, only while it is the latest import in effect (so an
         admin never undoes an import they have not seen). Raises UndoRefused otherwise."""
         with self._write() as conn:
@@ -280,13 +314,13 @@ class Store:
             latest = self._latest_in_effect(conn)
             if latest.id != row.id:
                 raise UndoRefused("not_latest", row.id, row.file_name, latest.id, latest.file_name)
-            return self._undo(conn, row)
+            return self._undo(conn, row, actor, address)
 
-    def undo_latest(self) -> dict | None:
+    def undo_latest(self, actor: Identity = SYSTEM, address: str | None = None) -> dict | None:
         """Take back the newest import still in effect; returns what was undone."""
         with self._write() as conn:
             row = self._latest_in_effect(conn)
-            return None if row is None else self._undo(conn, row)
+            return None if row is None else self._undo(conn, row, actor, address)
 
     def latest_in_effect(self) -> tuple[int, str] | None:
         """(batch id, file name) of the import an undo would take back now."""
@@ -304,7 +338,7 @@ class Store:
         ).first()
 
     @staticmethod
-    def _undo(conn: Connection, row) -> dict:
+    def _undo(conn: Connection, row, actor: Identity, address: str | None) -> dict:
         restored = removed = 0
         for table in FACT_TABLES.values():
             removed += conn.execute(table.delete().where(table.c.batch_id == row.id)).rowcount
@@ -314,7 +348,14 @@ class Store:
         conn.execute(
             batches.update().where(batches.c.id == row.id).values(undone_at=datetime.now(UTC))
         )
-        return {"batch_id": row.id, "file": row.file_name, "removed": removed, "restored": restored}
+        undone = {
+            "batch_id": row.id,
+            "file": row.file_name,
+            "removed": removed,
+            "restored": restored,
+        }
+        audit.record(conn, actor, audit.UNDO, address=address, target=row.file_name, detail=undone)
+        return undone
 
     # ------------------------------------------------------------ reading
 
@@ -500,6 +541,21 @@ class _WriteTransaction:
                 self._tx.rollback()
         finally:
             self._conn.close()
+
+
+def _import_audit(report: ImportReport, source: str, address: str | None) -> dict:
+    """The audit row's fields for one file's import, whatever its outcome."""
+    return {
+        "address": address,
+        "target": report.file,
+        "detail": {
+            "batch": report.batch_id or report.previous_batch_id,
+            "outcome": report.outcome,
+            "source": source,
+            "sha256": (report.sha256 or "")[:16],
+            "errors": report.error_count,
+        },
+    }
 
 
 def sample_files() -> list[Path]:

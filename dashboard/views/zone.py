@@ -20,6 +20,7 @@ from ..i18n import MISSING, fmt_kr, fmt_number, fmt_pct, is_missing, t, word, wo
 from ..indicators import CARRY_OVER_LIMIT
 from ..ingest.spec import LADDER_LABELS, RADICAL
 from ..metrics import METRICS, SURVEY_KEYS
+from . import dialogue
 from .common import (
     TableView,
     data_sources,
@@ -52,6 +53,7 @@ class PanelView:
     listing: TableView | None = None  # the projects, the goals: capped, with a note
     flags: list[Flag] = field(default_factory=list)
     empty_text: str = ""
+    dialogue: list = field(default_factory=list)  # the notes written about this panel (store)
 
 
 @dataclass(frozen=True)
@@ -603,12 +605,56 @@ def zone_panel(p: Prepared, zone_id: str, year: int | None, key: str, lang: str)
     return view
 
 
-def zone_panels(p: Prepared, zone_id: str, year: int | None, lang: str) -> list[PanelView]:
-    return [zone_panel(p, zone_id, year, key, lang) for key in PANELS]
+def zone_panels(
+    p: Prepared, zone_id: str, year: int | None, lang: str, notes: tuple = ()
+) -> list[PanelView]:
+    """Every panel of the zone page; `notes` (the zone's notes in effect, from the store)
+    go beside their panel, into its table and onto its chart."""
+    views = [zone_panel(p, zone_id, year, key, lang) for key in PANELS]
+    grouped = dialogue.by_panel(notes)
+    for view in views:
+        add_dialogue(view, grouped.get(view.key, []), lang)
+    return views
+
+
+def add_dialogue(view: PanelView, notes: list, lang: str) -> None:
+    """The panel's notes, and the same in its table (a column by year, or under a table
+    that is not by year) so that a screen reader meets them with the numbers."""
+    view.dialogue = list(notes)
+    if not notes or view.table is None or not view.table.columns:
+        return
+    years = dialogue.by_year(notes)
+    table = view.table
+    if table.columns[0] == t("year", lang):
+        table.columns = [*table.columns, t("dlg_title", lang)]
+        table.rows = [
+            [*row, dialogue.table_cell(years.get(int(row[0]), []), lang)]
+            if str(row[0]).isdigit()
+            else [*row, ""]
+            for row in table.rows
+        ]
+        listed = {int(row[0]) for row in table.rows if str(row[0]).isdigit()}
+        others = [n for y, found in years.items() if y not in listed for n in found]
+    else:
+        others = list(notes)
+    if others:
+        said = " ".join(
+            f"{n.year}: {dialogue.table_cell([n], lang)}" for n in sorted(others, key=_by_year)
+        )
+        note = f"{t('dlg_title', lang)}: {said}"
+        table.note = f"{table.note} {note}".strip()
+
+
+def _by_year(note) -> tuple:
+    return (note.year, note.id)
 
 
 def panel_figure(view: PanelView, lang: str, zone: str, year: int | None, threshold: int):
-    """The chart of one panel, from its series (a plotly figure spec; see figures.py)."""
+    """The chart of one panel, from its series (a plotly figure spec; see figures.py),
+    with a marker at each year that has notes."""
     if view.empty or view.series is None or view.series.empty:
         return figures.empty_spec(lang)
-    return PANELS[view.key].figure(view, lang, zone, year, threshold)
+    spec = PANELS[view.key].figure(view, lang, zone, year, threshold)
+    if view.dialogue:
+        spec = figures.with_note_markers(spec, dialogue.markers(view.dialogue, lang), lang)
+    return spec

@@ -1,10 +1,13 @@
 """Who may do what on the web: the login gate, server-side sessions, CSRF, login limits.
 
-Viewing is open unless DASHBOARD_REQUIRE_LOGIN is set; importing and undoing need the admin
-secret (DASHBOARD_ADMIN_SECRET). Nothing here is home-made cryptography: the session is
-Flask's signed cookie holding a random token that the store must still know
-(sessions.py), the CSRF token is Flask-WTF's, secrets are compared in constant time, and
-failed logins are counted by Flask-Limiter.
+Viewing is open unless DASHBOARD_REQUIRE_LOGIN is set. People log in with a personal
+account (user name and password, or OpenID Connect: identity.py) and get the rights of
+their roles (rights.py); the shared admin secret (DASHBOARD_ADMIN_SECRET, importing and
+undoing) and viewer secret keep working without a user name, as a bootstrap. Nothing here
+is home-made cryptography: the session is Flask's signed cookie holding a random token
+that the store must still know (sessions.py), the CSRF token is Flask-WTF's, secrets are
+compared in constant time, passwords are Argon2id hashes (store/people.py), and failed
+logins on every login path are counted together by Flask-Limiter.
 """
 
 from __future__ import annotations
@@ -23,7 +26,20 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf, validate_csrf
 from limits import parse_many
 from werkzeug.urls import iri_to_uri
 
+from ..rights import AUDIT, IMPORT, Identity
 from ..settings import Settings
+from ..store import audit
+from ..store.people import People
+from .identity import (
+    OIDC_PATHS,
+    OidcLogin,
+    allowed,
+    client_address,
+    current_identity,
+    no_access_response,
+    origin_of,
+    record,
+)
 from .private_files import read_or_create_key
 from .sessions import ADMIN, VIEWER, SessionManager, User
 
@@ -37,14 +53,18 @@ LOGIN_STYLESHEET = "/assets/style.css"
 # for the platform, and the one stylesheet the login form uses. Compared whole, after the
 # server has decoded the path: `/healthzX`, `/healthz/`, `/healthz/../x` or `/HEALTHZ` are
 # other paths and need a login like every page.
-PUBLIC_PATHS = frozenset({"/logg-inn", "/healthz", LOGIN_STYLESHEET})
+PUBLIC_PATHS = frozenset({"/logg-inn", "/healthz", LOGIN_STYLESHEET, *OIDC_PATHS})
+# The audit log: administrators only, refused here before any page is built.
+AUDIT_PATH = "/logg"
+USERNAME_MAX = 200
 # Paths a script or Dash's renderer asks for (Dash's own all start with "/_"): answered
 # 401, not redirected to a form.
 _API_PREFIXES = ("/_", "/eksport", "/api/")
 
 
 def is_admin() -> bool:
-    return bool(getattr(current_user, "is_authenticated", False) and current_user.role == ADMIN)
+    """May whoever sent this request import and undo (the administrator's rights)?"""
+    return allowed(IMPORT)
 
 
 def csrf_token() -> str:
@@ -99,22 +119,30 @@ def login_url(target: str, lang: str | None = None) -> str:
 _TEXT = {
     "nb": {
         "title": "Logg inn",
-        "intro_admin": "Import av data krever administratorpassordet.",
+        "intro_admin": "Logg inn for å skrive notater, importere data eller se loggen.",
         "intro_view": "Dashbordet krever innlogging.",
+        "username": "Brukernavn",
+        "username_hint": "La feltet stå tomt når du bruker et felles passord.",
         "secret": "Passord",
         "submit": "Logg inn",
-        "wrong": "Feil passord. Prøv igjen.",
+        "oidc": "Logg inn med {provider}",
+        "or": "Eller med brukernavn og passord:",
+        "wrong": "Feil brukernavn eller passord. Prøv igjen.",
         "expired": "Skjemaet er utløpt. Skriv passordet og prøv igjen.",
         "limited": "For mange mislykkede forsøk. Vent litt og prøv igjen.",
         "back": "Tilbake til dashbordet",
     },
     "en": {
         "title": "Log in",
-        "intro_admin": "Importing data needs the administrator password.",
+        "intro_admin": "Log in to write notes, import data or see the log.",
         "intro_view": "The dashboard requires login.",
+        "username": "User name",
+        "username_hint": "Leave it empty when you use a shared password.",
         "secret": "Password",
         "submit": "Log in",
-        "wrong": "Wrong password. Try again.",
+        "oidc": "Log in with {provider}",
+        "or": "Or with user name and password:",
+        "wrong": "Wrong user name or password. Try again.",
         "expired": "The form has expired. Enter the password and try again.",
         "limited": "Too many failed attempts. Wait a little and try again.",
         "back": "Back to the dashboard",
@@ -122,21 +150,41 @@ _TEXT = {
 }
 
 
-def _login_page(lang: str, next_url: str, problem: str | None, require_login: bool) -> str:
+def _login_page(
+    lang: str,
+    next_url: str,
+    problem: str | None,
+    require_login: bool,
+    provider: str | None = None,
+    username: str = "",
+) -> str:
     text = _TEXT[lang]
     intro = text["intro_view"] if require_login else text["intro_admin"]
     message = f'<p class="login-error" role="alert">{text[problem]}</p>' if problem else ""
+    oidc = ""
+    if provider:
+        query = urlencode({"neste": next_url, "lang": lang})
+        label = escape(text["oidc"].format(provider=provider))
+        oidc = (
+            f'<p><a class="button login-provider" href="/logg-inn/oidc?{escape(query)}">'
+            f"{label}</a></p><p>{text['or']}</p>"
+        )
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{text["title"]} – Samskaping i hjemmetjenesten</title>
 <link rel="stylesheet" href="{LOGIN_STYLESHEET}"></head>
 <body><main class="login" id="innhold"><p class="brand">Samskaping i hjemmetjenesten</p>
-<h1>{text["title"]}</h1><p>{intro}</p>{message}
+<h1>{text["title"]}</h1><p>{intro}</p>{message}{oidc}
 <form method="post" action="/logg-inn">
 <input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">
 <input type="hidden" name="neste" value="{escape(next_url)}">
 <input type="hidden" name="lang" value="{lang}">
+<label for="username">{text["username"]}</label>
+<input id="username" name="brukernavn" type="text" autocomplete="username"
+ autocapitalize="none" spellcheck="false" maxlength="{USERNAME_MAX}"
+ aria-describedby="username-hint" value="{escape(username)}">
+<p class="hint" id="username-hint">{text["username_hint"]}</p>
 <label for="secret">{text["secret"]}</label>
 <input id="secret" name="secret" type="password" autocomplete="current-password" required>
 <button type="submit">{text["submit"]}</button></form>
@@ -207,6 +255,34 @@ def init_auth(server: Flask, settings: Settings) -> None:
     manager.init_app(server)
     manager.user_loader(sessions.load)
     limiter = _login_limiter(server, settings)
+    people = People(sessions.rows.engine, None, settings.password_min_length)
+
+    def limited(methods: list[str]):
+        """Every login path (the form, OpenID Connect) counts failures in the same two
+        windows: per client address and in total."""
+
+        def wrap(view):
+            view = limiter.shared_limit(
+                lambda: settings.login_rate_per_address,
+                scope="login-per-address",
+                methods=methods,
+                deduct_when=_failed,
+                on_breach=_warn_address,
+            )(view)
+            return limiter.shared_limit(
+                lambda: settings.login_rate_total,
+                scope="login-total",
+                key_func=lambda: "every-address",
+                methods=methods,
+                deduct_when=_failed,
+                on_breach=_warn_total,
+            )(view)
+
+        return wrap
+
+    oidc = (
+        OidcLogin(server, settings, sessions, limited, _safe_next) if settings.oidc_issuer else None
+    )
 
     @server.before_request
     def gate():
@@ -215,6 +291,11 @@ def init_auth(server: Flask, settings: Settings) -> None:
             abort(400)
         if request.method == "POST" and request.path in {"/logg-inn", "/logg-ut"}:
             csrf.protect()
+        if request.path == AUDIT_PATH or request.path.startswith(AUDIT_PATH + "/"):
+            if not current_user.is_authenticated:
+                return redirect(login_url(request.full_path.rstrip("?"), request.args.get("lang")))
+            if not allowed(AUDIT):
+                return no_access_response()
         if not settings.require_login or request.path in PUBLIC_PATHS:
             return None
         if current_user.is_authenticated:
@@ -227,9 +308,12 @@ def init_auth(server: Flask, settings: Settings) -> None:
     def language() -> str:
         return "en" if request.values.get("lang") == "en" else "nb"
 
-    def page(problem: str | None, status: int) -> Response:
+    def page(problem: str | None, status: int, username: str = "") -> Response:
         next_url = _safe_next(request.values.get("neste"))
-        html = _login_page(language(), next_url, problem, settings.require_login)
+        provider = oidc.label if oidc else None
+        html = _login_page(
+            language(), next_url, problem, settings.require_login, provider, username
+        )
         return Response(html, status=status, mimetype="text/html")
 
     @server.errorhandler(CSRFError)
@@ -243,40 +327,63 @@ def init_auth(server: Flask, settings: Settings) -> None:
         return page("limited", 429)
 
     @server.route("/logg-inn", methods=["GET", "POST"])
-    @limiter.limit(
-        lambda: settings.login_rate_per_address,
-        methods=["POST"],
-        deduct_when=_failed,
-        on_breach=_warn_address,
-    )
-    @limiter.limit(
-        lambda: settings.login_rate_total,
-        key_func=lambda: "every-address",
-        methods=["POST"],
-        deduct_when=_failed,
-        on_breach=_warn_total,
-    )
+    @limited(["POST"])
     def login():
         if request.method == "GET":
             return page(None, 200)
         given = request.form.get("secret", "")
-        role = ADMIN if _matches(given, settings.admin_secret) else None
-        if role is None and settings.require_login and _matches(given, settings.viewer_secret):
-            role = VIEWER
-        if role is None:
-            log.info("Failed login from %s", get_remote_address())
-            return page("wrong", 401)
+        username = request.form.get("brukernavn", "").strip()[:USERNAME_MAX]
+        address = client_address()
+        if username:
+            person = people.authenticate(username, given)
+            user = sessions.start_person(person, address) if person else None
+        else:
+            role = ADMIN if _matches(given, settings.admin_secret) else None
+            if role is None and settings.require_login and _matches(given, settings.viewer_secret):
+                role = VIEWER
+            user = sessions.start(role, address) if role else None
+        if user is None:
+            log.info("Failed login from %s", address)
+            record(
+                audit.LOGIN_FAILED,
+                Identity("anonymous", ""),
+                target=username or None,
+                detail={"method": "password" if username else "shared_secret"},
+            )
+            return page("wrong", 401, username)
         # A new session: nothing from before the login (a planted cookie, an old CSRF
-        # token) carries over into it.
+        # token) carries over into it. (The session row exists already; it is only the
+        # cookie that is new.)
         session.clear()
-        login_user(sessions.start(role, get_remote_address()))
-        log.info("Login as %s from %s", role, get_remote_address())
+        login_user(user)
+        session["login_lang"] = language()
+        log.info("Login as %s from %s", user.identity.principal, address)
+        record(
+            audit.LOGIN,
+            user.identity,
+            target=username or None,
+            detail={"method": "password" if username else "shared_secret"},
+        )
         return redirect(iri_to_uri(_safe_next(request.form.get("neste"))))
 
     @server.post("/logg-ut")
     def logout():
+        identity = current_identity()
+        via_oidc = session.get("login_method") == "oidc"
+        id_token = session.get("oidc_id_token")
+        lang = "en" if request.form.get("lang") == "en" else session.get("login_lang", "nb")
         if current_user.is_authenticated:
             sessions.end(current_user.get_id())
+            record(audit.LOGOUT, identity)
         logout_user()
         session.clear()
-        return redirect(iri_to_uri(_safe_next(request.form.get("neste"))))
+        target = _safe_next(request.form.get("neste"))
+        if oidc is not None and via_oidc:
+            # The provider's session too, where it offers an end-session endpoint: straight
+            # there when the page's form may go to its site (CSP form-action), else a link.
+            url = oidc.logout_url(id_token)
+            if url and origin_of(url) == origin_of(oidc.issuer):
+                return redirect(url)
+            if url:
+                return oidc.logged_out_page(url, "en" if lang == "en" else "nb")
+        return redirect(iri_to_uri(target))

@@ -172,10 +172,10 @@ def _check_outputs(declared, given) -> None:
             if items is None or len(items) > MAX_OUTPUTS:
                 raise Invalid("a pattern output must be a short list")
             for item in items:
-                component = _entry(item, prop)
+                component = _entry(item, prop, output=True)
                 if not isinstance(component, dict) or set(component) != set(wanted):
                     raise Invalid("an output does not match the pattern")
-        elif _entry(entry, prop) != wanted:
+        elif _entry(entry, prop, output=True) != wanted:
             raise Invalid("an output does not match the callback")
 
 
@@ -210,8 +210,12 @@ def _check_one(dep: dict, given: object, rule: Rule, known: Known) -> None:
     rule.check(given.get("value"), known)
 
 
-def _entry(item: object, prop: str) -> object:
-    """The id of one `{"id": …, "property": …, "value": …}` entry, if it is one."""
-    if not isinstance(item, dict) or item.get("property") != prop:
+def _entry(item: object, prop: str, output: bool = False) -> object:
+    """The id of one `{"id": …, "property": …, "value": …}` entry, if it is one. An output
+    declared with allow_duplicate is sent as `prop@<hash>` by Dash's renderer."""
+    given = item.get("property") if isinstance(item, dict) else None
+    if output and isinstance(given, str):
+        given = given.split("@", 1)[0]
+    if not isinstance(item, dict) or given != prop:
         raise Invalid("not an input entry")
     return item.get("id")

@@ -16,6 +16,7 @@ pretend to have come over HTTPS.
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from dash import Dash
 from flask import Flask, has_request_context, request
@@ -41,9 +42,15 @@ def content_security_policy(settings: Settings, script_hashes: list[str]) -> dic
         "style-src": "'self' 'unsafe-inline'",
         "object-src": "'none'",
         "base-uri": "'none'",
-        "form-action": "'self'",
+        # The logout form is redirected on to the OpenID Connect provider's logout.
+        "form-action": " ".join(["'self'", *_provider_origin(settings)]),
         "frame-ancestors": settings.frame_ancestors,
     }
+
+
+def _provider_origin(settings: Settings) -> list[str]:
+    parts = urlsplit(settings.oidc_issuer)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
 
 
 class _SessionCookie(SecureCookieSessionInterface):

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from ..ingest.report import ImportReport
+from ..rights import SYSTEM, Identity
 from ..settings import MIB, Settings
 from ..store.isolated import run_import
 from ..store.repository import Store
@@ -36,10 +37,15 @@ def safe_filename(name: str) -> str:
 
 
 def import_uploads(
-    files: list[tuple[str, bytes | None]], settings: Settings, store: Store | None = None
+    files: list[tuple[str, bytes | None]],
+    settings: Settings,
+    store: Store | None = None,
+    actor: Identity = SYSTEM,
+    address: str | None = None,
 ) -> list[ImportReport]:
     """Import the files of one upload in turn within one time budget. A file whose bytes
-    could not be decoded comes as None and is refused as unreadable."""
+    could not be decoded comes as None and is refused as unreadable. `actor` and `address`
+    (who uploaded, from where) go to the audit trail with each file."""
     store = store or Store(settings)
     budget = settings.import_timeout_seconds
     deadline = time.monotonic() + budget
@@ -48,6 +54,7 @@ def import_uploads(
         name = safe_filename(raw_name)
         if data is None:
             reports.append(ImportReport.refused(name, "corrupt_file", detail="base64"))
+            store.record_refused(reports[-1], "web", actor, address)
             continue
         if len(data) > settings.max_upload_bytes:
             reports.append(
@@ -61,6 +68,7 @@ def import_uploads(
                     limit_mb=settings.max_upload_bytes // MIB,
                 )
             )
+            store.record_refused(reports[-1], "web", actor, address)
             continue
         remaining = deadline - time.monotonic()
         if remaining < MIN_SECONDS_PER_FILE:
@@ -69,12 +77,21 @@ def import_uploads(
                     name, "import_not_attempted", outcome="not_attempted", seconds=budget
                 )
             )
+            store.record_refused(reports[-1], "web", actor, address)
             continue
         with tempfile.TemporaryDirectory(prefix="dashboard-upload-") as tmp:
             path = Path(tmp) / name
             path.write_bytes(data)
             reports.append(
-                run_import(path, store, source="web", timeout=remaining, limit=SHOWN_PROBLEMS)
+                run_import(
+                    path,
+                    store,
+                    source="web",
+                    timeout=remaining,
+                    limit=SHOWN_PROBLEMS,
+                    actor=actor,
+                    address=address,
+                )
             )
     return reports
 
@@ -87,7 +104,9 @@ def import_upload(
     return report
 
 
-def undo_request(store: Store, batch: str | None) -> tuple[dict, int]:
+def undo_request(
+    store: Store, batch: str | None, actor: Identity = SYSTEM, address: str | None = None
+) -> tuple[dict, int]:
     """POST /api/undo: `batch` (form field or query) names the import to undo, which must
     still be the latest in effect; without it, the latest. Returns (JSON body, status)."""
     from ..store.repository import UndoRefused
@@ -95,7 +114,10 @@ def undo_request(store: Store, batch: str | None) -> tuple[dict, int]:
     if batch is not None and not (batch.isdigit() and len(batch) < 12):
         return {"error": "batch must be a whole number"}, 400
     try:
-        undone = store.undo(int(batch)) if batch is not None else store.undo_latest()
+        if batch is not None:
+            undone = store.undo(int(batch), actor, address)
+        else:
+            undone = store.undo_latest(actor, address)
     except UndoRefused as refused:
         return {
             "error": refused.code,

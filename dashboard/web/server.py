@@ -11,7 +11,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..settings import Settings
 from .auth import csrf, init_auth, is_admin
 from .headers import init_headers
+from .identity import client_address, current_identity
 from .imports import import_uploads, undo_request
+from .notes_api import register_notes_api
 
 
 def max_request_bytes(settings: Settings) -> int:
@@ -23,6 +25,7 @@ def register_server_routes(server: Flask, settings: Settings) -> None:
     server.config["MAX_CONTENT_LENGTH"] = max_request_bytes(settings)
     init_headers(server, settings)
     init_auth(server, settings)
+    register_notes_api(server)
 
     @server.get("/healthz")
     def healthz():
@@ -58,7 +61,10 @@ def register_server_routes(server: Flask, settings: Settings) -> None:
         files = request.files.getlist("file")
         if not files:
             return jsonify(error="no file"), 400
-        reports = import_uploads([(f.filename or "upload.xlsx", f.read()) for f in files], settings)
+        uploads = [(f.filename or "upload.xlsx", f.read()) for f in files]
+        reports = import_uploads(
+            uploads, settings, actor=current_identity(), address=client_address()
+        )
         status = 200 if all(r.ok for r in reports) else 422
         return jsonify([r.to_dict(lang) for r in reports]), status
 
@@ -69,7 +75,9 @@ def register_server_routes(server: Flask, settings: Settings) -> None:
         csrf.protect()
         if not is_admin():
             return jsonify(error="admin login required"), 403
-        body, status = undo_request(get_store(), request.values.get("batch"))
+        body, status = undo_request(
+            get_store(), request.values.get("batch"), current_identity(), client_address()
+        )
         return jsonify(body), status
 
     @server.errorhandler(RequestEntityTooLarge)

@@ -94,7 +94,13 @@ def test_exp005_project_rows_in_csv_with_their_source(client):
 
 def test_exp006_goals_medians_and_a_partial_note_in_the_workbook(client):
     book = book_of(client.get("/eksport?format=xlsx&side=sone&soner=heimdal&ar=2021"))
-    assert book.sheetnames == ["Indikatorer", "Prosjekter", "Mål og kvalitet", "Medianer"]
+    assert book.sheetnames == [
+        "Indikatorer",
+        "Prosjekter",
+        "Mål og kvalitet",
+        "Medianer",
+        "Notater og oppfølginger",  # issue 11: their own sheet
+    ]
     goals = pd.DataFrame(list(book["Mål og kvalitet"].values)[1:])
     statuses = set(goals[8])
     assert {"nådd", "nær", "ikke nådd", "ikke målt"} <= statuses

@@ -112,6 +112,7 @@ def test_pag004_zone_page_has_five_panels_with_sources(ui_app):
     page = zone.layout(zone_id="heimdal", ar="2021")
     headings = [n.children for n in by_type(page, "H2")]
     assert headings == [
+        "Notater og oppfølginger",  # the zone's notes and open follow-ups (issue 11)
         "Brukerråd",
         "Budsjett og ±3 %-regelen",
         "Risikovilje",
