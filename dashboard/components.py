@@ -20,6 +20,7 @@ from .i18n import SUPPRESSED, t
 from .urls import EXPORT_SIDES, PAGES, export_href, make_view, shell_hrefs, view_export
 from .views.common import Option, TableView, sources_note
 from .views.flags import SEVERITY_KEYS, Flag
+from .web.auth import is_admin
 from .web.callback_guard import Each, declare
 
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -118,6 +119,7 @@ def page_shell(
     active: str,
     dataset: Dataset | None,
     view: dict | None = None,
+    kiosk: bool = False,
 ) -> html.Div:
     """The frame of every page.
 
@@ -126,8 +128,17 @@ def page_shell(
     menu item and names the view store. dataset: for the sample label, the default zone and
     the footer's sources (None is allowed). view: from `urls.make_view(...)`; defaults to the
     page with no query. The export links are shown when the page is one of EXPORT_SIDES.
+    kiosk: meeting mode on a wall screen: the content alone, without header, menu, export
+    links and footer (the page brings its own control bar, language link and sample label).
+
+    The view store starts marked `replace`: the address bar takes the page's first view
+    without a new history entry; views that callbacks publish later are new entries.
     """
     view = view or make_view(active, lang)
+    store = dcc.Store(id=view_id(active), data={**view, "replace": True})
+    if kiosk:
+        main = html.Main(children, id="innhold", tabIndex="-1", className=f"page page-{active}")
+        return html.Div([main, store], className=f"shell shell-{active} shell-kiosk", lang=lang)
     hrefs = shell_hrefs(view, default_zone(dataset))
     other = "en" if lang == "nb" else "nb"
     header = html.Header(
@@ -178,7 +189,7 @@ def page_shell(
                 className=f"page page-{active}",
             ),
             footer,
-            dcc.Store(id=view_id(active), data=view),
+            store,
         ],
         className=f"shell shell-{active}",
         lang=lang,
@@ -206,27 +217,15 @@ def register_shell_callbacks(app) -> None:
     )(update_shell_links)
     declare(
         app,
-        (view_id(ALL), "data", Each(urls.VIEW, {"page": urls.Choice(urls.PAGES)})),
+        (view_id(ALL), "data", Each(urls.VIEW, {"page": urls.Choice(urls.VIEW_PAGES)})),
         # Dash's page router: the browser's path and query, parsed by each page's layout.
         (ROUTER_LOCATION, "pathname", urls.Text(512)),
         (ROUTER_LOCATION, "search", urls.Text(2048)),
     )
-    # The address bar, <html lang> and the title follow the view without a server trip.
-    # replaceState (not pushState) so Dash's router does not rebuild the page.
+    # The address bar, <html lang> and the title follow the view without a server trip, and
+    # the page follows Back and Forward (assets/shell.js says how).
     app.clientside_callback(
-        """
-        function (views) {
-            const view = (views || [])[0];
-            if (!view) { return window.dash_clientside.no_update; }
-            document.documentElement.lang = view.lang;
-            // After Dash's own title update, which runs in the same turn.
-            if (view.title) { setTimeout(() => { document.title = view.title; }, 0); }
-            if (view.href && window.location.pathname + window.location.search !== view.href) {
-                window.history.replaceState(window.history.state, "", view.href);
-            }
-            return view.href;
-        }
-        """,
+        ClientsideFunction("shell", "sync"),
         Output(VIEW_SYNC, "data"),
         Input(view_id(ALL), "data"),
     )
@@ -496,6 +495,32 @@ def panel_section(key: str, title: str, children, class_name: str = "panel") -> 
         [html.H2(title, id=heading_id), *children],
         className=f"{class_name} {class_name}-{key}",
         **{"aria-labelledby": heading_id},
+    )
+
+
+def zone_links(zones: Sequence[tuple[str, str]], lang: str, year: int | None = None) -> html.Ul:
+    """A link to every zone's page (the zone chooser, and where an address led nowhere)."""
+    return html.Ul(
+        [
+            html.Li(dcc.Link(name, href=urls.href("sone", lang, zone=zone_id, ar=year)))
+            for zone_id, name in zones
+        ],
+        className="zone-links",
+    )
+
+
+def no_data(lang: str) -> html.Section:
+    """What a page shows when nothing has been imported: who can fill it, and where."""
+    admin = is_admin()
+    link = t("no_data_import" if admin else "no_data_login", lang)
+    return html.Section(
+        [
+            html.H2(t("no_data_title", lang), id="no-data-heading"),
+            html.P(t("no_data_admin" if admin else "no_data_viewer", lang)),
+            html.P(dcc.Link(link, href=urls.href("import", lang))),
+        ],
+        className="panel no-data",
+        **{"aria-labelledby": "no-data-heading"},
     )
 
 

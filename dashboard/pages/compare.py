@@ -13,6 +13,7 @@ from ..components import (
     choice,
     data_table,
     legend,
+    no_data,
     notes_block,
     page_shell,
     plain,
@@ -105,6 +106,11 @@ def layout(**query):
     prepared = current()
     state = urls.parse(PAGE, query, prepared.known)
     lang, year = state.lang, state.get("ar")
+    if not prepared.years:
+        content = [html.H1(t("cmp_title", lang)), no_data(lang)]
+        title = f"{t('cmp_title', lang)} – {t('app_title', lang)}"
+        view = make_view(PAGE, lang, title=title)
+        return page_shell(content, lang, PAGE, prepared.dataset, view)
     own, others = split_zones(prepared, state.get("soner", []))
     model = compare(prepared, own, others, year, lang)
     threshold = prepared.dataset.threshold

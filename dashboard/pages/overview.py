@@ -13,6 +13,8 @@ from ..components import (
     cue_mark,
     flag_badge,
     legend,
+    link_id,
+    no_data,
     notes_block,
     page_shell,
     plain,
@@ -260,12 +262,23 @@ def layout(**query):
     p = current()
     state = urls.parse(PAGE, query, p.known)
     lang, year = state.lang, state.get("ar")
+    if not p.years:
+        content = [html.H1(t("ovw_title", lang)), no_data(lang)]
+        return page_shell(content, lang, PAGE, p.dataset, make_view(PAGE, lang, title=_title(lang)))
     descending = state.get("retning") == DESC
     model, flags, table, notes = render(p, year, lang, state.get("sorter"), descending)
     content = [
         html.H1(t("ovw_title", lang)),
         html.P(t("ovw_intro", lang), className="lead"),
         html.Div(year_choice(YEAR, year_choices(p, lang), year, lang), className="controls"),
+        html.P(
+            dcc.Link(
+                t("rep_link", lang),
+                href=urls.href("rapport", lang, ar=year),
+                id=link_id("report"),
+            ),
+            className="report-link",
+        ),
         html.Div(notes, id=NOTES),
         html.Section(
             [

@@ -25,6 +25,7 @@ from ..components import (
     facts_list,
     flag_list,
     list_export_links,
+    no_data,
     notes_block,
     page_shell,
     panel_section,
@@ -42,6 +43,7 @@ from ..urls import make_view
 from ..views.common import partial_note, year_choices
 from ..views.zone import PANELS, PanelView, panel_figure, zone_panels
 from ..web.callback_guard import declare
+from .not_found_404 import address_kept, ways_on
 
 PAGE = "sone"
 ZONE = "zone-select"
@@ -200,11 +202,14 @@ def layout(zone_id=None, **query):
     state = urls.parse(PAGE, query, p.known, zone_id)
     lang, year = state.lang, state.get("ar")
     zone = state.zone or (p.zone_ids[0] if zone_id is None and p.zone_ids else None)
+    if zone is None:
+        return _not_found(p, str(zone_id)[:40], lang, year)  # said back, so kept short
+    if not p.years:
+        content = [html.H1(t("zone_title", lang, zone=p.name(zone)), id=TITLE), no_data(lang)]
+        return page_shell(content, lang, PAGE, p.dataset, _view(zone, year, lang, p))
     threshold = p.dataset.threshold
-    views = zone_panels(p, zone or "", year, lang)
-    name = p.name(zone) if zone else ""
-    shown_id = str(zone_id)[:40]  # said back to the user, so kept short
-    heading = t("zone_title", lang, zone=name) if zone else t("zone_unknown", lang, zone=shown_id)
+    views = zone_panels(p, zone, year, lang)
+    name = p.name(zone)
     controls = html.Div(
         [
             choice(ZONE, t("choose_zone", lang), zone_options(p.dataset), zone),
@@ -216,7 +221,7 @@ def layout(zone_id=None, **query):
         className="controls",
     )
     content = [
-        html.H1(heading, id=TITLE),
+        html.H1(t("zone_title", lang, zone=name), id=TITLE),
         html.P(t("zone_intro", lang), className="lead"),
         controls,
         html.Div(notes_block([partial_note(p, year, lang)]), id=NOTES),
@@ -225,6 +230,19 @@ def layout(zone_id=None, **query):
         ),
     ]
     return page_shell(content, lang, PAGE, p.dataset, _view(zone, year, lang, p))
+
+
+def _not_found(p: Prepared, asked: str, lang: str, year) -> html.Div:
+    """`/sone/atlantis`: says so, with every zone to choose from (status 404: web/status.py).
+    The address stays as typed."""
+    content = [
+        html.H1(t("zone_not_found", lang, zone=asked), id=TITLE),
+        html.P(t("zone_not_found_text", lang), className="lead"),
+        *ways_on(p, lang, year if p.years else None),
+    ]
+    title = f"{t('zone_not_found', lang, zone=asked)} – {t('app_title', lang)}"
+    view = address_kept(make_view(PAGE, lang, title=title, ar=year))
+    return page_shell(content, lang, PAGE, p.dataset, view)
 
 
 def update(zone_id, year, view):
