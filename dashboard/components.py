@@ -16,7 +16,8 @@ from plotly.io.json import to_json_plotly
 
 from . import urls
 from .data import Dataset, current
-from .i18n import SUPPRESSED, t
+from .i18n import SUPPRESSED, fmt_number, t
+from .metrics import SHARE_MARGIN, SURVEY_MARGIN
 from .urls import EXPORT_SIDES, PAGES, export_href, make_view, shell_hrefs, view_export
 from .views.common import Option, TableView, sources_note
 from .views.flags import SEVERITY_KEYS, Flag
@@ -303,9 +304,22 @@ def table_details(table: TableView, lang: str, reason: str = "", body_id: str | 
     return html.Details(
         [
             html.Summary(t("show_table", lang)),
-            html.Div(data_table(table, reason), className="table-scroll", **kwargs),
+            scroll_region(data_table(table, reason), table.caption, **kwargs),
         ],
         className="chart-table",
+    )
+
+
+def scroll_region(children, label: str, **kwargs) -> html.Div:
+    """A wide table's own scrolling region: reachable by keyboard and named, so a reader on a
+    phone scrolls the table, not the page (WCAG 1.4.10, 2.1.1)."""
+    return html.Div(
+        children,
+        className="table-scroll",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": label},
+        **kwargs,
     )
 
 
@@ -319,12 +333,16 @@ def legend(lang: str, threshold: int, cues: bool = False) -> html.P:
         t("legend_missing", lang),
     ]
     if cues:
+        margins = {
+            "survey": fmt_number(SURVEY_MARGIN, lang, 1),
+            "points": fmt_number(SHARE_MARGIN * 100, lang),
+        }
         for cue, key in (
             ("better", "legend_better"),
             ("worse", "legend_worse"),
             ("over", "legend_band"),
         ):
-            parts += ["; ", cue_mark(cue), " ", t(key, lang)]
+            parts += ["; ", cue_mark(cue), " ", t(key, lang, **margins)]
         parts += ["; ", t("legend_trend", lang)]
     parts.append(".")
     return html.P(parts, className="legend-note")
@@ -410,6 +428,7 @@ def choice(
     options: list[tuple[object, str]] | list[Option],
     value,
     multi: bool = False,
+    hidden: object = None,
 ) -> html.Fieldset:
     """A group of toggle buttons (aria-pressed) under a legend; the value is in a store.
 
@@ -417,6 +436,7 @@ def choice(
     which axe reports as nested interactive controls without a name; plain buttons in a
     fieldset are named by their text and grouped by the legend. The page's callbacks read
     `Input(group, "data")`; `register_choice` keeps that store and the buttons in step.
+    `hidden`: a value whose button is left out of view (the compare page's own zone).
     """
     chosen = set(value or []) if multi else {value}
     options = [o if isinstance(o, Option) else Option(o[0], o[1]) for o in options]
@@ -427,6 +447,7 @@ def choice(
             type="button",
             className="chip",
             disabled=o.disabled,
+            hidden=o.value == hidden if hidden is not None else False,
             title=o.title or None,
             **{"aria-pressed": "true" if o.value in chosen else "false"},
         )

@@ -212,6 +212,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Key figures per zone {year}. Sorted by {column}, {direction}.",
     ),
     "ovw_table_title": ("Alle soner {year}", "All zones {year}"),
+    "ovw_table_region": ("Tabellen over alle soner", "The table of all zones"),
+    "ovw_columns": ("Velg kolonner", "Choose columns"),
+    "ovw_columns_legend": (
+        "Vis disse kolonnegruppene (sonen står alltid først)",
+        "Show these column groups (the zone always comes first)",
+    ),
     "ovw_flags_col": ("Flagg", "Flags"),
     "ovw_trend_col": ("Endring siden {year}", "Change since {year}"),
     "trend_text": (

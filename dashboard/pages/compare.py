@@ -5,7 +5,7 @@ in `soner`) against chosen zones and the median, indicator by indicator, over th
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, html
+from dash import ALL, ClientsideFunction, Input, Output, State, html
 
 from .. import urls
 from ..components import (
@@ -66,6 +66,16 @@ def register(app) -> None:
     )(update)
     register_choice(app, OWN)
     register_choice(app, OTHERS, multi=True)
+    app.clientside_callback(
+        ClientsideFunction("choices", "without"),
+        Output({"type": OTHERS, "value": ALL}, "hidden"),
+        Output(OTHERS, "data", allow_duplicate=True),
+        Output({"type": OTHERS, "value": ALL}, "aria-pressed", allow_duplicate=True),
+        Input(OWN, "data"),
+        State({"type": OTHERS, "value": ALL}, "id"),
+        State(OTHERS, "data"),
+        prevent_initial_call=True,
+    )
     register_choice(app, YEAR)
     declare(
         app,
@@ -122,7 +132,7 @@ def layout(**query):
         html.Div(
             [
                 choice(OWN, t("cmp_own", lang), options, own),
-                choice(OTHERS, t("cmp_others", lang), options, others, multi=True),
+                choice(OTHERS, t("cmp_others", lang), options, others, multi=True, hidden=own),
                 year_choice(YEAR, year_choices(prepared, lang), year, lang),
             ],
             className="controls",

@@ -121,7 +121,7 @@ def ranking_table(index: int, slide: Slide, year, lang: str) -> html.Div:
         overlay.append(
             html.Div(
                 className="rank-band",
-                style={"left": f"{at(-edge)}%", "width": f"{at(edge) - at(-edge)}%"},
+                style={"left": f"{at(-edge)}%", "width": f"{round(at(edge) - at(-edge), 2)}%"},
             )
         )
     if low < 0 < high:
@@ -152,7 +152,7 @@ def ranking_table(index: int, slide: Slide, year, lang: str) -> html.Div:
             bar.append(
                 html.Div(
                     className="rank-bar negative" if negative else "rank-bar",
-                    style={"left": f"{min(end, base)}%", "width": f"{abs(end - base)}%"},
+                    style={"left": f"{min(end, base)}%", "width": f"{round(abs(end - base), 2)}%"},
                 )
             )
         rows.append(

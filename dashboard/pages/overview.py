@@ -10,6 +10,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from .. import urls
 from ..components import (
+    choice,
     cue_mark,
     flag_badge,
     legend,
@@ -19,6 +20,7 @@ from ..components import (
     page_shell,
     plain,
     register_choice,
+    scroll_region,
     severity_text,
     source_line,
     suppressed_cell,
@@ -40,6 +42,7 @@ TABLE = "ovw-table"
 NOTES = "ovw-notes"
 SORT = "ovw-sort-state"
 SORT_BUTTON = "ovw-sort"
+COLUMNS = "ovw-columns"  # the column groups shown (the URL keeps those hidden: `skjul`)
 
 
 def register(app) -> None:
@@ -59,15 +62,18 @@ def register(app) -> None:
         Output(view_id(PAGE), "data"),
         Input(YEAR, "data"),
         Input({"type": SORT_BUTTON, "col": ALL}, "n_clicks"),
+        Input(COLUMNS, "data"),
         State(SORT, "data"),
         State(view_id(PAGE), "data"),
         prevent_initial_call=True,
     )(update)
     register_choice(app, YEAR)
+    register_choice(app, COLUMNS, multi=True)
     declare(
         app,
         (YEAR, "data", urls.YEAR),
         ({"type": SORT_BUTTON, "col": ALL}, "n_clicks", Each(urls.CLICKS, {"col": urls.SORT})),
+        (COLUMNS, "data", urls.HIDDEN_GROUPS),
         (SORT, "data", urls.SORT_STATE),
         (view_id(PAGE), "data", urls.VIEW),
     )
@@ -127,15 +133,24 @@ def value_cell(cell: Cell, reason: str) -> html.Td:
     )
 
 
-def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table:
+def shown_groups(hidden) -> list[str]:
+    """The column groups a reader keeps on screen (slugs, in the table's order)."""
+    return [slug for slug in urls.HIDDEN_GROUPS.values if slug not in (hidden or ())]
+
+
+def overview_table(model: OverviewView, lang: str, threshold: int, hidden=()) -> html.Table:
     """The sortable table: zone, flags, trend, then the indicators in their groups; the
-    median last. The zone column stays in view when the table scrolls sideways."""
+    median last. The zone column stays in view when the table scrolls sideways; the groups
+    a reader hid (`hidden`, slugs) are left out."""
     reason = t("suppressed_reason", lang, n=threshold)
+    kept = {key for key, _ in OVERVIEW_GROUPS if urls.GROUP_SLUGS[key] not in hidden}
+    show = [m.group in kept for m in model.columns]
     groups = html.Tr(
         [html.Td(colSpan=3, className="group-spacer sticky-col")]
         + [
             html.Th(t(key, lang), colSpan=len(cols), scope="colgroup", className="group")
             for key, cols in OVERVIEW_GROUPS
+            if key in kept
         ]
     )
     columns = html.Tr(
@@ -146,7 +161,11 @@ def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table
                 t("ovw_trend_col", lang, year=model.year - 1 if model.year else "–"), scope="col"
             ),
         ]
-        + [_sort_header(m.slug, t(m.label, lang), model, lang) for m in model.columns]
+        + [
+            _sort_header(m.slug, t(m.label, lang), model, lang)
+            for m, on in zip(model.columns, show, strict=True)
+            if on
+        ]
     )
     body = []
     for row in model.rows:
@@ -170,7 +189,7 @@ def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table
                     html.Th(link, scope="row", className="sticky-col"),
                     html.Td(flags),
                     trend,
-                    *(value_cell(c, reason) for c in row.cells),
+                    *(value_cell(c, reason) for c, on in zip(row.cells, show, strict=True) if on),
                 ]
             )
         )
@@ -181,7 +200,7 @@ def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table
                 html.Td(),
                 html.Td(),
             ]
-            + [html.Td(v) for v in model.median]
+            + [html.Td(v) for v, on in zip(model.median, show, strict=True) if on]
         )
     )
     caption = t(
@@ -233,22 +252,42 @@ def flag_section(p: Prepared, model: OverviewView, lang: str) -> list:
     return parts
 
 
-def render(p: Prepared, year: int | None, lang: str, sort: str, descending: bool):
+def render(p: Prepared, year: int | None, lang: str, sort: str, descending: bool, hidden=()):
     model = overview(p, year, lang, sort, descending)
-    table = overview_table(model, lang, p.dataset.threshold)
+    table = overview_table(model, lang, p.dataset.threshold, hidden)
     return model, flag_section(p, model, lang), table, notes_block(model.notes)
 
 
-def _rendered(p: Prepared, year, lang: str, sort: str, descending: bool):
+def _rendered(p: Prepared, year, lang: str, sort: str, descending: bool, hidden: tuple):
     """What the callback sends, as plain JSON once per version and view (see `plain`)."""
-    model, flags, table, notes = render(p, year, lang, sort, descending)
+    model, flags, table, notes = render(p, year, lang, sort, descending, hidden)
     return (model, *plain([flags, table, notes]))
 
 
-def _view(model: OverviewView, lang: str) -> dict:
+def _view(model: OverviewView, lang: str, hidden=()) -> dict:
     sort = None if model.sort == ZONE_SORT and not model.descending else model.sort
     direction = (DESC if model.descending else ASC) if sort else None
-    return make_view(PAGE, lang, title=_title(lang), ar=model.year, sorter=sort, retning=direction)
+    return make_view(
+        PAGE,
+        lang,
+        title=_title(lang),
+        ar=model.year,
+        sorter=sort,
+        retning=direction,
+        skjul=list(hidden),
+    )
+
+
+def column_choice(hidden, lang: str) -> html.Details:
+    """Which column groups to show: folded away, so the table itself stays first."""
+    options = [(urls.GROUP_SLUGS[key], t(key, lang)) for key, _ in OVERVIEW_GROUPS]
+    return html.Details(
+        [
+            html.Summary(t("ovw_columns", lang)),
+            choice(COLUMNS, t("ovw_columns_legend", lang), options, shown_groups(hidden), True),
+        ],
+        className="column-choice",
+    )
 
 
 def _title(lang: str) -> str:
@@ -266,7 +305,8 @@ def layout(**query):
         content = [html.H1(t("ovw_title", lang)), no_data(lang)]
         return page_shell(content, lang, PAGE, p.dataset, make_view(PAGE, lang, title=_title(lang)))
     descending = state.get("retning") == DESC
-    model, flags, table, notes = render(p, year, lang, state.get("sorter"), descending)
+    hidden = tuple(state.get("skjul", []))
+    model, flags, table, notes = render(p, year, lang, state.get("sorter"), descending, hidden)
     content = [
         html.H1(t("ovw_title", lang)),
         html.P(t("ovw_intro", lang), className="lead"),
@@ -290,7 +330,8 @@ def layout(**query):
         ),
         html.Section(
             [
-                html.Div(table, id=TABLE, className="table-scroll", tabIndex="0"),
+                column_choice(hidden, lang),
+                scroll_region(table, t("ovw_table_region", lang), id=TABLE),
                 legend(lang, p.dataset.threshold, cues=True),
                 source_line(data_sources(p, None, lang)),
             ],
@@ -299,22 +340,29 @@ def layout(**query):
         ),
         dcc.Store(id=SORT, data={"sorter": model.sort, "retning": DESC if descending else ASC}),
     ]
-    return page_shell(content, lang, PAGE, p.dataset, _view(model, lang))
+    return page_shell(content, lang, PAGE, p.dataset, _view(model, lang, hidden))
 
 
-def update(year, _clicks, sort_state, view):
+def update(year, _clicks, shown, sort_state, view):
     """Callback: a new year or a sort click redraws the flags, the notes and the table.
 
     Its inputs were checked by the callback guard; they are parsed here once more so that a
     year without data or a column the overview does not show falls back to the default."""
     clicked = ctx.triggered_id.get("col") if isinstance(ctx.triggered_id, dict) else None
-    return update_view(current(), year, sort_state, clicked, urls.VIEW.parse(view, None))
+    lang = urls.VIEW.parse(view, None)
+    return update_view(current(), year, sort_state, clicked, lang, shown)
 
 
-def update_view(p: Prepared, year, sort_state, clicked, lang):
+def update_view(p: Prepared, year, sort_state, clicked, lang, shown=None):
     clicked = clicked if clicked in urls.SORTS else None
     state = next_sort(urls.SORT_STATE.parse(sort_state, p.known), clicked)
     year = p.year_of(year)
     descending = state["retning"] == DESC
-    model, flags, table, notes = p.cached(_rendered, year, lang, state["sorter"], descending)
-    return flags, table, notes, state, _view(model, lang)
+    kept = urls.HIDDEN_GROUPS.parse(
+        shown if shown is not None else list(urls.GROUP_SLUGS.values()), p.known
+    )
+    hidden = tuple(slug for slug in urls.HIDDEN_GROUPS.values if slug not in kept)
+    model, flags, table, notes = p.cached(
+        _rendered, year, lang, state["sorter"], descending, hidden
+    )
+    return flags, table, notes, state, _view(model, lang, hidden)

@@ -31,6 +31,7 @@ from ..components import (
     panel_section,
     plain,
     register_choice,
+    scroll_region,
     source_line,
     table_details,
     view_id,
@@ -169,14 +170,8 @@ def _panel(view: PanelView, lang: str, zone_id, zone: str, year, threshold: int)
         table_details(view.table, lang, reason, body_id=part_id(key, "table")),
     ]
     if key in LISTINGS:
-        body.append(
-            html.Div(
-                listing(view, zone_id, year, lang),
-                id=listing_id(key),
-                className="table-scroll",
-                tabIndex="0",
-            )
-        )
+        label = view.listing.caption if view.listing is not None else view.title
+        body.append(scroll_region(listing(view, zone_id, year, lang), label, id=listing_id(key)))
     children = [
         html.Div(note_items(view, lang), id=part_id(key, "notes"), className="panel-notes"),
         empty_state(

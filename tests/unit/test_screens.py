@@ -130,3 +130,42 @@ def test_scr006_new_url_parameters_are_parsed_and_checked():
     default = urls.parse("mote", {"rekkefolge": "tilfeldig"}, known)
     assert (default.get("rekkefolge"), default.get("visning")) == ("flagg", "gjennomgang")
     assert urls.parse("rapport", {"ar": "2021"}, known).get("ar") == 2021
+
+
+def test_scr007_the_overview_key_says_its_margins():
+    from dashboard.components import legend
+    from tests.unit.test_pages import texts as said
+
+    for lang in ("nb", "en"):
+        text = said(legend(lang, 5, cues=True))
+        assert "{" not in text, text
+    assert "med mer enn 0,2 og på andeler med mer enn 5 prosentpoeng" in said(
+        legend("nb", 5, cues=True)
+    )
+
+
+def test_scr008_column_groups_can_be_hidden_and_the_url_remembers(ui_app):
+    from dashboard.data import current
+
+    page = overview.layout(ar="2021", skjul="okonomi,risiko")
+    table = _said(page)
+    assert "Økonomi" not in texts(find_id(page, "ovw-table"))
+    assert "Brukerråd" in texts(find_id(page, "ovw-table"))
+    store = page.children[-1].data
+    assert store["href"] == "/?ar=2021&skjul=okonomi,risiko"
+    assert '"aria-pressed": "false"' in table  # the hidden groups' buttons are not pressed
+    shown = ["undersokelse", "brukerrad", "prosjekter", "avtale", "risiko"]
+    _flags, body, _notes, _state, view = overview.update_view(
+        current(), 2021, None, None, "en", shown
+    )
+    header = json.dumps(body, ensure_ascii=False)
+    assert "Budget" not in header and "Risk" in header
+    assert view["href"] == "/?ar=2021&skjul=okonomi&lang=en"
+    everything = overview.update_view(current(), 2021, None, None, "nb", None)[4]
+    assert "skjul" not in everything["href"]
+
+
+def find_id(component, element_id):
+    from tests.unit.test_pages import find
+
+    return find(component, id=element_id)[0]
