@@ -12,7 +12,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (clicked === "mote-prev") { target = current - 1; }
             else if (clicked === "mote-next") { target = current + 1; }
             else if (clicked === "mote-timer") { target = (current + 1) % total; }
-            else if (clicked === "mote-key" && key) { target = key.to; }
+            // A key press is acted on at once; an old one (a store brought back) never.
+            else if (clicked === "mote-key" && key && Date.now() - key.at < 3000) { target = key.to; }
             target = Math.max(0, Math.min(total - 1, target));
             if (target === current || Number.isNaN(target)) { return [no, no, no, no]; }
             const text = texts.position.replace("{n}", target + 1).replace("{total}", total);

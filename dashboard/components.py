@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html
 from plotly.io.json import to_json_plotly
 
 from . import urls
 from .data import Dataset, current
-from .i18n import SUPPRESSED, fmt_number, t
+from .i18n import SUPPRESSED, fmt_date, fmt_number, t
 from .metrics import SHARE_MARGIN, SURVEY_MARGIN
 from .urls import EXPORT_SIDES, PAGES, export_href, make_view, shell_hrefs, view_export
 from .views.common import Option, TableView, sources_note
@@ -356,19 +357,24 @@ def cue_mark(cue: str) -> html.Span:
     return html.Span(CUE_SYMBOLS[cue], className=f"cue cue-{cue}", **{"aria-hidden": "true"})
 
 
-def chart(prefix: str, figure, summary: str):
-    """A chart with its one-sentence summary as the caption; the graph is labelled by it."""
+def chart(prefix: str, figure, summary: str, scroll_label: str | None = None):
+    """A chart with its one-sentence summary as the caption; the graph is labelled by it.
+
+    scroll_label: the chart keeps a least width (CSS `.chart-scroll`) and scrolls inside its
+    own region on a narrow screen, as a table does (small multiples cannot shrink to a phone
+    and stay readable)."""
     caption_id = f"{prefix}-summary"
+    graph = html.Div(
+        dcc.Graph(id=f"{prefix}-graph", figure=figure, config=GRAPH_CONFIG),
+        id=f"{prefix}-graph-wrap",
+        role="img",
+        **{"aria-labelledby": caption_id},
+    )
+    if scroll_label:
+        graph = scroll_region(graph, scroll_label)
+        graph.className = "table-scroll chart-scroll"
     return html.Figure(
-        [
-            html.Figcaption(summary, id=caption_id, className="chart-summary"),
-            html.Div(
-                dcc.Graph(id=f"{prefix}-graph", figure=figure, config=GRAPH_CONFIG),
-                id=f"{prefix}-graph-wrap",
-                role="img",
-                **{"aria-labelledby": caption_id},
-            ),
-        ],
+        [html.Figcaption(summary, id=caption_id, className="chart-summary"), graph],
         className="chart",
     )
 
@@ -543,6 +549,37 @@ def no_data(lang: str) -> html.Section:
         className="panel no-data",
         **{"aria-labelledby": "no-data-heading"},
     )
+
+
+PRINT_HEAD_TEXT = "print-head-text"  # what a page's callback updates in the printed head
+
+
+def print_marks(head: str, foot: str, lang: str) -> list:
+    """What every printed page repeats in its margins: `head` (the page, the zone, the year)
+    and the date printed at the top, `foot` (the sources) at the bottom. Never shown on
+    screen; assets/print.js copies them into the page margins and sets the date."""
+    printed = t("printed", lang, date=fmt_date(date.today(), lang))
+    template = t("printed", lang, date="{date}")
+    return [
+        html.P(
+            [
+                html.Span(head, id=PRINT_HEAD_TEXT),
+                " · ",
+                html.Span(printed, className="print-date", **{"data-template": template}),
+            ],
+            id="print-head",
+            className="print-mark",
+        ),
+        html.P(foot, id="print-foot", className="print-mark"),
+    ]
+
+
+def print_head(lang: str, *parts: object, sample: bool = False) -> str:
+    """'Samskaping i hjemmetjenesten · Sone Heimdal · 2021 · Eksempeldata'."""
+    items = [t("app_title", lang), *(str(x) for x in parts if x not in (None, ""))]
+    if sample:
+        items.append(t("sample_badge", lang))
+    return " · ".join(items)
 
 
 def source_line(text: str, element_id: str | None = None) -> html.P:

@@ -497,6 +497,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "indicator, over the years.",
     ),
     "cmp_own": ("Din sone", "Your zone"),
+    "cmp_chart_region": ("Diagrammene", "The charts"),
     "cmp_others": ("Sammenlign med", "Compare with"),
     "cmp_figure_summary": (
         "{count} små diagrammer, ett per indikator, med én linje per sone og medianen "

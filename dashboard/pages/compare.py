@@ -142,7 +142,7 @@ def layout(**query):
             [
                 html.H2(t("cmp_sentences_title", lang), id="cmp-heading"),
                 html.Div(sentences, id=SENTENCES),
-                chart(CHART, figure, summary),
+                chart(CHART, figure, summary, scroll_label=t("cmp_chart_region", lang)),
                 table_details(
                     model.table, lang, t("suppressed_reason", lang, n=threshold), body_id=TABLE
                 ),

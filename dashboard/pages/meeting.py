@@ -527,7 +527,9 @@ def layout(**query):
         ),
         control_bar(prepared, state, len(slides), position),
         dcc.Store(id=POSITION, data=position),
-        dcc.Store(id=KEY),
+        # Explicitly empty: a store Dash's router reuses for the next deck would otherwise
+        # bring back the last key pressed on the one before (and move the new deck).
+        dcc.Store(id=KEY, data=None),
         dcc.Store(id=TEXTS, data=texts),
         dcc.Interval(id=TIMER, interval=max(seconds, 1) * 1000, disabled=not seconds),
     ]

@@ -8,15 +8,21 @@ page. Printed (A4), each zone keeps together and the page head says the year and
 
 from __future__ import annotations
 
-from datetime import date
-
 import dash
 from dash import ClientsideFunction, Input, Output, dcc, html
 
 from .. import urls
-from ..components import flag_badge, no_data, notes_block, page_shell, severity_text
+from ..components import (
+    flag_badge,
+    no_data,
+    notes_block,
+    page_shell,
+    print_head,
+    print_marks,
+    severity_text,
+)
 from ..data import Prepared, current
-from ..i18n import fmt_date, t
+from ..i18n import t
 from ..urls import make_view
 from ..views.common import data_sources, partial_note, year_choices
 from ..views.flags import flag_summary, flags_for
@@ -142,15 +148,8 @@ def layout(**query):
         **{"aria-label": t("choose_year", lang)},
     )
     content = [
-        html.P(
-            [
-                f"{t('app_title', lang)} · {title} · ",
-                html.Span(
-                    t("printed", lang, date=fmt_date(date.today(), lang)), className="print-date"
-                ),
-                f" · {data_sources(p, None, lang)}",
-            ],
-            className="print-head",
+        *print_marks(
+            print_head(lang, title, sample=p.dataset.is_sample), data_sources(p, None, lang), lang
         ),
         html.H1(title),
         html.P(t("rep_intro", lang, year=year), className="lead"),

@@ -18,6 +18,7 @@ from dash.exceptions import MissingCallbackContextException
 
 from .. import urls
 from ..components import (
+    PRINT_HEAD_TEXT,
     chart,
     choice,
     data_table,
@@ -30,6 +31,8 @@ from ..components import (
     page_shell,
     panel_section,
     plain,
+    print_head,
+    print_marks,
     register_choice,
     scroll_region,
     source_line,
@@ -41,7 +44,7 @@ from ..components import (
 from ..data import Prepared, current
 from ..i18n import t
 from ..urls import make_view
-from ..views.common import partial_note, year_choices
+from ..views.common import data_sources, partial_note, year_choices
 from ..views.zone import PANELS, PanelView, panel_figure, zone_panels
 from ..web.callback_guard import declare
 from .not_found_404 import address_kept, ways_on
@@ -94,6 +97,7 @@ def register(app) -> None:
         Output(part_id(panel, part), prop) for panel in PANELS for part, prop in PANEL_OUTPUTS
     ]
     outputs += [Output(listing_id(panel), "children") for panel in LISTINGS]
+    outputs.append(Output(PRINT_HEAD_TEXT, "children"))
     app.callback(
         *outputs,
         Input(ZONE, "data"),
@@ -215,8 +219,10 @@ def layout(zone_id=None, **query):
         ],
         className="controls",
     )
+    title = t("zone_title", lang, zone=name)
     content = [
-        html.H1(t("zone_title", lang, zone=name), id=TITLE),
+        *print_marks(_print_head(p, title, year, lang), data_sources(p, None, lang), lang),
+        html.H1(title, id=TITLE),
         html.P(t("zone_intro", lang), className="lead"),
         controls,
         html.Div(notes_block([partial_note(p, year, lang)]), id=NOTES),
@@ -257,7 +263,12 @@ def update_values(p: Prepared, zone_id, year, lang: str, chips: list | None = No
     # A year before the zone joined the city cannot be chosen (its chips are disabled).
     chips = p.years if chips is None else chips
     disabled = [bool(zone) and not p.is_member(zone, c) for c in chips]
-    return [title, _view(zone, year, lang, p), notes, disabled, *panels]
+    head = _print_head(p, title, year, lang)
+    return [title, _view(zone, year, lang, p), notes, disabled, *panels, head]
+
+
+def _print_head(p: Prepared, title: str, year, lang: str) -> str:
+    return print_head(lang, title, year, sample=p.dataset.is_sample)
 
 
 def _payload(p: Prepared, zone: str | None, year, lang: str) -> list:
