@@ -41,6 +41,18 @@ PAGES = [
 NBSP = "\u00a0"
 A4_PAPER_PX = 186 / 25.4 * 96  # the printable width between 12 mm margins, in CSS px
 
+NOT_FOUND_LOGGED = "the server responded with a status of 404"
+
+
+def forget_expected_404(ui: Page, path: str) -> None:
+    """Chromium logs a document answered 404 as a console error: for an address that is
+    meant to be a 404, that one line is expected (any other error still fails the test)."""
+    if "finnes-ikke" in path or "atlantis" in path:
+        logged = [e for e in ui.errors if NOT_FOUND_LOGGED in e]
+        assert len(logged) == 1, ui.errors
+        ui.errors.remove(logged[0])
+
+
 SIDEWAYS = """() => ({
     page: document.documentElement.scrollWidth, view: document.documentElement.clientWidth,
     tall: document.documentElement.scrollHeight, high: window.innerHeight,
@@ -82,6 +94,7 @@ def test_scr101_every_page_at_every_size_reflows_and_passes_axe(sized, lang):
     for path in PAGES:
         address = path + ("&" if "?" in path else "?") + "lang=en" if lang == "en" else path
         page = sized.open(address, ready="#innhold")
+        forget_expected_404(sized, path)
         assert page.evaluate("document.documentElement.lang") == lang, address
         size = page.evaluate(SIDEWAYS)
         assert size["page"] <= size["view"], (sized.size, address, size)
@@ -99,6 +112,7 @@ def test_scr102_every_page_reflows_to_320_css_pixels(browser, base_url):
     page = Page(context.new_page(), base_url)
     for path in PAGES:
         page.open(path, ready="#innhold")
+        forget_expected_404(page, path)
         page.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         size = page.page.evaluate(SIDEWAYS)
         assert size["page"] <= size["view"], (path, size)
@@ -222,9 +236,8 @@ def test_scr106_unknown_addresses_get_a_404_with_the_frame_and_ways_on(ui):
     assert page.locator(".zone-links a").count() == 13
     assert ui.axe_problems() == []
     # Chromium logs each 404 document as a console error: those two were asked for.
-    expected = "the server responded with a status of 404"
-    assert sum(expected in e for e in ui.errors) == 2
-    ui.errors[:] = [e for e in ui.errors if expected not in e]
+    assert sum(NOT_FOUND_LOGGED in e for e in ui.errors) == 2
+    ui.errors[:] = [e for e in ui.errors if NOT_FOUND_LOGGED not in e]
 
 
 def test_scr107_back_and_forward_restore_what_the_reader_chose(ui):
