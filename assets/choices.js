@@ -20,5 +20,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const value = ids.map((id) => id.value).filter((v) => chosen.has(v));
             return [value, ids.map((id) => String(chosen.has(id.value)))];
         },
+        // A multi choice that leaves out the value chosen in another group (the compare
+        // page's own zone is not listed under "compare with"): hidden, and unticked.
+        without: function (other, ids, current) {
+            const chosen = (Array.isArray(current) ? current : []).filter((v) => v !== other);
+            return [
+                ids.map((id) => id.value === other),
+                chosen,
+                ids.map((id) => String(chosen.includes(id.value))),
+            ];
+        },
     },
 });

@@ -66,7 +66,7 @@ PAGES = [
     ("oversikt", "/", "#ovw-table tbody tr"),
     ("sone", "/sone/heimdal", CHART),
     ("sammenlign", "/sammenlign", CHART),
-    ("mote", "/mote?visning=paneler", CHART),
+    ("mote", "/mote?visning=paneler", ".slide:not([hidden]) .ranking tbody tr"),
     ("import", "/import", "#imp-history tbody tr"),
 ]
 TOY_PAGE = ("toy", "/", CHART)

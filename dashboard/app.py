@@ -28,10 +28,21 @@ from .web.delivery import register as register_delivery
 from .web.headers import follow_dash
 from .web.private_files import ensure_private_dir
 from .web.server import register_server_routes
+from .web.status import register_page_status
 
 # Modules under dashboard/pages, each with `register(app)`; a missing one is skipped, so
 # the import page can arrive in its own change.
-PAGE_MODULES = ("overview", "zone", "compare", "meeting", "import_page", "audit_log")
+PAGE_MODULES = (
+    "overview",
+    "zone",
+    "compare",
+    "meeting",
+    "import_page",
+    "audit_log",
+    "zones",
+    "report",
+    "not_found_404",
+)
 
 INDEX = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -67,7 +78,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or get_settings()
     configure_logging()
     server = Flask(__name__)
-    Store(settings).ensure_ready()
+    store = Store(settings)
+    store.ensure_ready()
     if settings.cache_type == "FileSystemCache":
         # The file-system cache unpickles what it reads: only a folder of our own will do.
         ensure_private_dir(settings.cache_dir)
@@ -112,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     register_notes(app)  # the notes' buttons on the zone page and in meeting mode
     follow_dash(app)
     register_callback_guard(app, settings)
+    register_page_status(app, tuple(z.id for z in store.registry.zones))
     return app
 
 

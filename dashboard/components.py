@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html
 from plotly.io.json import to_json_plotly
 
 from . import urls
 from .data import Dataset, current
-from .i18n import SUPPRESSED, t
+from .i18n import SUPPRESSED, fmt_date, fmt_number, t
+from .metrics import SHARE_MARGIN, SURVEY_MARGIN
 from .urls import EXPORT_SIDES, PAGES, export_href, make_view, shell_hrefs, view_export
 from .views.common import Option, TableView, sources_note
 from .views.flags import SEVERITY_KEYS, Flag
+from .web.auth import is_admin
 from .web.callback_guard import Each, declare
 
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -151,6 +154,7 @@ def page_shell(
     active: str,
     dataset: Dataset | None,
     view: dict | None = None,
+    kiosk: bool = False,
 ) -> html.Div:
     """The frame of every page.
 
@@ -159,8 +163,17 @@ def page_shell(
     menu item and names the view store. dataset: for the sample label, the default zone and
     the footer's sources (None is allowed). view: from `urls.make_view(...)`; defaults to the
     page with no query. The export links are shown when the page is one of EXPORT_SIDES.
+    kiosk: meeting mode on a wall screen: the content alone, without header, menu, export
+    links and footer (the page brings its own control bar, language link and sample label).
+
+    The view store starts marked `replace`: the address bar takes the page's first view
+    without a new history entry; views that callbacks publish later are new entries.
     """
     view = view or make_view(active, lang)
+    store = dcc.Store(id=view_id(active), data={**view, "replace": True})
+    if kiosk:
+        main = html.Main(children, id="innhold", tabIndex="-1", className=f"page page-{active}")
+        return html.Div([main, store], className=f"shell shell-{active} shell-kiosk", lang=lang)
     hrefs = shell_hrefs(view, default_zone(dataset))
     other = "en" if lang == "nb" else "nb"
     header = html.Header(
@@ -212,7 +225,7 @@ def page_shell(
                 className=f"page page-{active}",
             ),
             footer,
-            dcc.Store(id=view_id(active), data=view),
+            store,
         ],
         className=f"shell shell-{active}",
         lang=lang,
@@ -240,27 +253,15 @@ def register_shell_callbacks(app) -> None:
     )(update_shell_links)
     declare(
         app,
-        (view_id(ALL), "data", Each(urls.VIEW, {"page": urls.Choice(urls.PAGES)})),
+        (view_id(ALL), "data", Each(urls.VIEW, {"page": urls.Choice(urls.VIEW_PAGES)})),
         # Dash's page router: the browser's path and query, parsed by each page's layout.
         (ROUTER_LOCATION, "pathname", urls.Text(512)),
         (ROUTER_LOCATION, "search", urls.Text(2048)),
     )
-    # The address bar, <html lang> and the title follow the view without a server trip.
-    # replaceState (not pushState) so Dash's router does not rebuild the page.
+    # The address bar, <html lang> and the title follow the view without a server trip, and
+    # the page follows Back and Forward (assets/shell.js says how).
     app.clientside_callback(
-        """
-        function (views) {
-            const view = (views || [])[0];
-            if (!view) { return window.dash_clientside.no_update; }
-            document.documentElement.lang = view.lang;
-            // After Dash's own title update, which runs in the same turn.
-            if (view.title) { setTimeout(() => { document.title = view.title; }, 0); }
-            if (view.href && window.location.pathname + window.location.search !== view.href) {
-                window.history.replaceState(window.history.state, "", view.href);
-            }
-            return view.href;
-        }
-        """,
+        ClientsideFunction("shell", "sync"),
         Output(VIEW_SYNC, "data"),
         Input(view_id(ALL), "data"),
     )
@@ -338,9 +339,22 @@ def table_details(table: TableView, lang: str, reason: str = "", body_id: str | 
     return html.Details(
         [
             html.Summary(t("show_table", lang)),
-            html.Div(data_table(table, reason), className="table-scroll", **kwargs),
+            scroll_region(data_table(table, reason), table.caption, **kwargs),
         ],
         className="chart-table",
+    )
+
+
+def scroll_region(children, label: str, **kwargs) -> html.Div:
+    """A wide table's own scrolling region: reachable by keyboard and named, so a reader on a
+    phone scrolls the table, not the page (WCAG 1.4.10, 2.1.1)."""
+    return html.Div(
+        children,
+        className="table-scroll",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": label},
+        **kwargs,
     )
 
 
@@ -354,12 +368,16 @@ def legend(lang: str, threshold: int, cues: bool = False) -> html.P:
         t("legend_missing", lang),
     ]
     if cues:
+        margins = {
+            "survey": fmt_number(SURVEY_MARGIN, lang, 1),
+            "points": fmt_number(SHARE_MARGIN * 100, lang),
+        }
         for cue, key in (
             ("better", "legend_better"),
             ("worse", "legend_worse"),
             ("over", "legend_band"),
         ):
-            parts += ["; ", cue_mark(cue), " ", t(key, lang)]
+            parts += ["; ", cue_mark(cue), " ", t(key, lang, **margins)]
         parts += ["; ", t("legend_trend", lang)]
     parts.append(".")
     return html.P(parts, className="legend-note")
@@ -373,19 +391,24 @@ def cue_mark(cue: str) -> html.Span:
     return html.Span(CUE_SYMBOLS[cue], className=f"cue cue-{cue}", **{"aria-hidden": "true"})
 
 
-def chart(prefix: str, figure, summary: str):
-    """A chart with its one-sentence summary as the caption; the graph is labelled by it."""
+def chart(prefix: str, figure, summary: str, scroll_label: str | None = None):
+    """A chart with its one-sentence summary as the caption; the graph is labelled by it.
+
+    scroll_label: the chart keeps a least width (CSS `.chart-scroll`) and scrolls inside its
+    own region on a narrow screen, as a table does (small multiples cannot shrink to a phone
+    and stay readable)."""
     caption_id = f"{prefix}-summary"
+    graph = html.Div(
+        dcc.Graph(id=f"{prefix}-graph", figure=figure, config=GRAPH_CONFIG),
+        id=f"{prefix}-graph-wrap",
+        role="img",
+        **{"aria-labelledby": caption_id},
+    )
+    if scroll_label:
+        graph = scroll_region(graph, scroll_label)
+        graph.className = "table-scroll chart-scroll"
     return html.Figure(
-        [
-            html.Figcaption(summary, id=caption_id, className="chart-summary"),
-            html.Div(
-                dcc.Graph(id=f"{prefix}-graph", figure=figure, config=GRAPH_CONFIG),
-                id=f"{prefix}-graph-wrap",
-                role="img",
-                **{"aria-labelledby": caption_id},
-            ),
-        ],
+        [html.Figcaption(summary, id=caption_id, className="chart-summary"), graph],
         className="chart",
     )
 
@@ -445,6 +468,7 @@ def choice(
     options: list[tuple[object, str]] | list[Option],
     value,
     multi: bool = False,
+    hidden: object = None,
 ) -> html.Fieldset:
     """A group of toggle buttons (aria-pressed) under a legend; the value is in a store.
 
@@ -452,6 +476,7 @@ def choice(
     which axe reports as nested interactive controls without a name; plain buttons in a
     fieldset are named by their text and grouped by the legend. The page's callbacks read
     `Input(group, "data")`; `register_choice` keeps that store and the buttons in step.
+    `hidden`: a value whose button is left out of view (the compare page's own zone).
     """
     chosen = set(value or []) if multi else {value}
     options = [o if isinstance(o, Option) else Option(o[0], o[1]) for o in options]
@@ -462,6 +487,7 @@ def choice(
             type="button",
             className="chip",
             disabled=o.disabled,
+            hidden=o.value == hidden if hidden is not None else False,
             title=o.title or None,
             **{"aria-pressed": "true" if o.value in chosen else "false"},
         )
@@ -531,6 +557,63 @@ def panel_section(key: str, title: str, children, class_name: str = "panel") -> 
         className=f"{class_name} {class_name}-{key}",
         **{"aria-labelledby": heading_id},
     )
+
+
+def zone_links(zones: Sequence[tuple[str, str]], lang: str, year: int | None = None) -> html.Ul:
+    """A link to every zone's page (the zone chooser, and where an address led nowhere)."""
+    return html.Ul(
+        [
+            html.Li(dcc.Link(name, href=urls.href("sone", lang, zone=zone_id, ar=year)))
+            for zone_id, name in zones
+        ],
+        className="zone-links",
+    )
+
+
+def no_data(lang: str) -> html.Section:
+    """What a page shows when nothing has been imported: who can fill it, and where."""
+    admin = is_admin()
+    link = t("no_data_import" if admin else "no_data_login", lang)
+    return html.Section(
+        [
+            html.H2(t("no_data_title", lang), id="no-data-heading"),
+            html.P(t("no_data_admin" if admin else "no_data_viewer", lang)),
+            html.P(dcc.Link(link, href=urls.href("import", lang))),
+        ],
+        className="panel no-data",
+        **{"aria-labelledby": "no-data-heading"},
+    )
+
+
+PRINT_HEAD_TEXT = "print-head-text"  # what a page's callback updates in the printed head
+
+
+def print_marks(head: str, foot: str, lang: str) -> list:
+    """What every printed page repeats in its margins: `head` (the page, the zone, the year)
+    and the date printed at the top, `foot` (the sources) at the bottom. Never shown on
+    screen; assets/print.js copies them into the page margins and sets the date."""
+    printed = t("printed", lang, date=fmt_date(date.today(), lang))
+    template = t("printed", lang, date="{date}")
+    return [
+        html.P(
+            [
+                html.Span(head, id=PRINT_HEAD_TEXT),
+                " · ",
+                html.Span(printed, className="print-date", **{"data-template": template}),
+            ],
+            id="print-head",
+            className="print-mark",
+        ),
+        html.P(foot, id="print-foot", className="print-mark"),
+    ]
+
+
+def print_head(lang: str, *parts: object, sample: bool = False) -> str:
+    """'Samskaping i hjemmetjenesten · Sone Heimdal · 2021 · Eksempeldata'."""
+    items = [t("app_title", lang), *(str(x) for x in parts if x not in (None, ""))]
+    if sample:
+        items.append(t("sample_badge", lang))
+    return " · ".join(items)
 
 
 def source_line(text: str, element_id: str | None = None) -> html.P:

@@ -495,6 +495,15 @@ class Prepared:
             if y == year and c.required and c.share < share
         ]
 
+    def zone_complete(self, zone_id: str, year: int | None) -> bool:
+        """Whether the zone has figures that year in every table that reports that year."""
+        prov = self.dataset.provenance
+        return all(
+            self._zone_has(name, zone_id, year, prov)
+            for (name, y), c in self.coverage.items()
+            if y == year and c.required and c.have
+        )
+
     def table_partial(self, table: str, year: int | None) -> Coverage | None:
         """The table's coverage that year if it is below the completeness share."""
         return next((c for name, c in self.partial(year) if name == table), None)

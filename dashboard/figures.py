@@ -515,80 +515,6 @@ def compare_spec(
     return {"data": traces, "layout": layout}
 
 
-def ranking_spec(
-    frame: pd.DataFrame,
-    metric: Metric,
-    lang: str,
-    median: float | None,
-    median_text: str,
-    dark: bool = True,
-) -> dict:
-    """All zones on one indicator this year, best at the top; for the wall screen.
-
-    `frame`: zone, value, text (":" with the reason for a withheld score).
-    """
-    ink = DARK_INK if dark else INK
-    accent = DARK_ACCENT if dark else MEDIAN
-    bars = {
-        "type": "bar",
-        "x": scaled(frame["value"], metric),
-        "y": list(frame["zone"]),
-        "orientation": "h",
-        "marker": {"color": DARK_BAR if dark else ZONE},
-        "text": list(frame["text"]),
-        "textposition": "outside",
-        "cliponaxis": False,
-        "textfont": {"color": ink},
-        "name": "",
-        "hoverinfo": "skip",
-    }
-    layout = base_layout(lang, height=600, dark=dark, showlegend=False)
-    layout["margin"] = {"l": 10, "r": 160, "t": 50, "b": 10}
-    layout["yaxis"].update(autorange="reversed", showgrid=False, ticks="")
-    layout["xaxis"].update(axis_format(metric, lang, frame["value"]), rangemode="tozero")
-    if metric.unit == "score":
-        layout["xaxis"].update(range=[1, 6.2], rangemode="normal")
-    # A bar with no value (a withheld score, no data) still says why, in words.
-    layout["annotations"] = [
-        {
-            "x": 0,
-            "xref": "paper",
-            "y": zone,
-            "xanchor": "left",
-            "text": text,
-            "showarrow": False,
-            "font": {"color": ink},
-        }
-        for zone, value, text in zip(frame["zone"], frame["value"], frame["text"], strict=True)
-        if is_missing(value)
-    ]
-    if median is not None:
-        at = scaled([median], metric)[0]
-        layout["shapes"] = [
-            {
-                "type": "line",
-                "x0": at,
-                "x1": at,
-                "y0": 0,
-                "y1": 1,
-                "yref": "paper",
-                "line": {"color": accent, "dash": "dash", "width": 3},
-            }
-        ]
-        layout["annotations"].append(
-            {
-                "x": at,
-                "y": 1,
-                "yref": "paper",
-                "yanchor": "bottom",
-                "text": f"{t('median', lang)} {median_text}",
-                "showarrow": False,
-                "font": {"color": accent},
-            }
-        )
-    return {"data": [bars], "layout": layout}
-
-
 def bare_bar() -> go.Figure:
     """The benchmark's yardstick: the smallest useful plotly figure."""
     return go.Figure(go.Bar(x=["a"], y=[1]))
@@ -599,4 +525,3 @@ budget_figure = _as_figure(budget_spec)
 projects_figure = _as_figure(projects_spec)
 survey_figure = _as_figure(survey_spec)
 compare_figure = _as_figure(compare_spec)
-ranking_figure = _as_figure(ranking_spec)

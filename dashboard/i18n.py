@@ -73,6 +73,50 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Viser {shown} av {total}. Hele listen er i eksporten.",
         "Showing {shown} of {total}. The export has the whole list.",
     ),
+    # ------------------------------------------------------------ the all-zones report
+    "rep_title": ("Årsrapport for alle soner {year}", "Annual report for all zones {year}"),
+    "rep_intro": (
+        "Alle sonene i {year}: flaggene, nøkkeltallene mot medianen og hva hvert tema viser. "
+        "Skrevet ut får hver sone sin egen del.",
+        "Every zone in {year}: the flags, the key figures against the median and what each "
+        "theme shows. Printed, each zone gets its own part.",
+    ),
+    "rep_link": (
+        "Årsrapport for alle soner, for utskrift",
+        "Annual report for all zones, for printing",
+    ),
+    "rep_municipality": ("Kommunen", "The municipality"),
+    "rep_zone_flags": ("Flagg", "Flags"),
+    "rep_no_zone_flags": ("Ingen flagg.", "No flags."),
+    "rep_key_figures": ("Nøkkeltall", "Key figures"),
+    "rep_themes": ("Tema for tema", "Theme by theme"),
+    "rep_zone_page": ("Sonens side", "The zone's page"),
+    "printed": ("Skrevet ut {date}", "Printed {date}"),
+    # ------------------------------------------------------------ no page, no data
+    "nf_title": ("Fant ikke siden", "Page not found"),
+    "nf_text": (
+        "Det finnes ingen side på denne adressen. Kanskje lenken er gammel eller skrevet feil.",
+        "There is no page at this address. Perhaps the link is old or mistyped.",
+    ),
+    "nf_overview": ("Gå til oversikten over sonene", "Go to the overview of the zones"),
+    "no_data_title": ("Ingen data ennå", "No data yet"),
+    "no_data_admin": (
+        "Ingen filer er importert. Last opp kvalitetsrapporten og enhetsavtalene, så fylles "
+        "sidene med tall.",
+        "No files have been imported. Upload the quality report and the unit agreements, and "
+        "the pages fill with figures.",
+    ),
+    "no_data_viewer": (
+        "Ingen filer er importert ennå. Be administratoren av dashbordet om å importere "
+        "kvalitetsrapporten og enhetsavtalene.",
+        "No files have been imported yet. Ask the dashboard's administrator to import the "
+        "quality report and the unit agreements.",
+    ),
+    "no_data_import": ("Gå til Importer data", "Go to Import data"),
+    "no_data_login": (
+        "Administrator? Logg inn under Importer data",
+        "Administrator? Log in at Import data",
+    ),
     # ------------------------------------------------------------ sources
     "source_item": ("{file} (importert {date})", "{file} (imported {date})"),
     "source_note": ("Kilde: {items}.", "Source: {items}."),
@@ -168,6 +212,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Key figures per zone {year}. Sorted by {column}, {direction}.",
     ),
     "ovw_table_title": ("Alle soner {year}", "All zones {year}"),
+    "ovw_table_region": ("Tabellen over alle soner", "The table of all zones"),
+    "ovw_columns": ("Velg kolonner", "Choose columns"),
+    "ovw_columns_legend": (
+        "Vis disse kolonnegruppene (sonen står alltid først)",
+        "Show these column groups (the zone always comes first)",
+    ),
     "ovw_flags_col": ("Flagg", "Flags"),
     "ovw_trend_col": ("Endring siden {year}", "Change since {year}"),
     "trend_text": (
@@ -275,7 +325,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "One panel per theme for the unit leader: each shows the selected year against the "
         "zone's own earlier years and against the other zones (rank and median).",
     ),
-    "zone_unknown": ("Ukjent sone: {zone}", "Unknown zone: {zone}"),
+    "zone_not_found": ("Fant ingen sone «{zone}»", "No zone called “{zone}”"),
+    "zone_not_found_text": (
+        "Det finnes ingen sone med dette navnet i dashbordet. Velg en av sonene under.",
+        "The dashboard has no zone by this name. Choose one of the zones below.",
+    ),
+    "zones_intro": (
+        "Hver sone har sin egen side: brukerråd, budsjett, risikovilje, prosjekter, "
+        "brukerundersøkelse og mål, år for år og mot de andre sonene.",
+        "Each zone has its own page: user council, budget, risk tolerance, projects, user "
+        "survey and goals, year by year and against the other zones.",
+    ),
+    "zones_list": ("Sonene", "The zones"),
     "zone_print": ("Skriv ut", "Print"),
     "panel_council": ("Brukerråd", "User council"),
     "panel_budget": ("Budsjett og ±3 %-regelen", "Budget and the ±3 % rule"),
@@ -436,6 +497,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "indicator, over the years.",
     ),
     "cmp_own": ("Din sone", "Your zone"),
+    "cmp_chart_region": ("Diagrammene", "The charts"),
     "cmp_others": ("Sammenlign med", "Compare with"),
     "cmp_figure_summary": (
         "{count} små diagrammer, ett per indikator, med én linje per sone og medianen "
@@ -468,25 +530,121 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------ meeting mode
     "mote_title": ("Møtemodus", "Meeting mode"),
+    "mote_deck_gjennomgang": (
+        "Møtet: endringer, tema og samtale",
+        "The meeting: changes, themes, discussion",
+    ),
     "mote_deck_soner": ("Én side per sone", "One slide per zone"),
     "mote_deck_paneler": ("Én side per panel", "One slide per panel"),
+    "mote_order_flagg": ("Mest flagget først", "Most flagged first"),
+    "mote_order_alfabetisk": ("Alfabetisk", "Alphabetical"),
     "mote_deck_label": ("Lysbilder", "Slides"),
+    "mote_controls": ("Styring av møtet", "Meeting controls"),
     "mote_help": (
-        "Piltastene blar. Hjem og End går til første og siste side.",
-        "The arrow keys move. Home and End go to the first and last slide.",
+        "Piltastene og Page Up/Down blar, Hjem og End går til første og siste side, F slår "
+        "fullskjerm av og på, Esc går ut av fullskjerm.",
+        "The arrow keys and Page Up/Down move, Home and End go to the first and last slide, "
+        "F switches full screen on and off, Esc leaves full screen.",
     ),
     "mote_prev": ("Forrige", "Previous"),
     "mote_next": ("Neste", "Next"),
     "mote_pause": ("Pause", "Pause"),
     "mote_resume": ("Fortsett", "Resume"),
     "mote_position": ("Side {n} av {total}", "Slide {n} of {total}"),
+    "mote_year_menu": ("År {year}", "Year {year}"),
+    "mote_auto": ("Bla automatisk", "Advance automatically"),
+    "mote_auto_menu": ("Bla automatisk: {state}", "Advance: {state}"),
+    "mote_left_out": ("… {zones} til mellom disse", "… {zones} more between these"),
+    "mote_auto_off": ("av", "off"),
+    "mote_auto_every": ("hvert {n}. sekund", "every {n} seconds"),
+    "mote_auto_seconds": ("{n} s", "{n} s"),
+    "mote_view_menu": ("Visning", "View"),
+    "mote_deck_choice": ("Lysbildene", "The slides"),
+    "mote_order_choice": ("Rekkefølgen på sonene", "The order of the zones"),
+    "mote_fullscreen": ("Fullskjerm", "Full screen"),
+    "mote_fullscreen_off": ("Avslutt fullskjerm", "Leave full screen"),
+    "mote_exit": ("Avslutt møtemodus", "Leave meeting mode"),
+    "mote_clock": ("Klokken", "Time"),
+    "mote_elapsed": ("Tid i møtet", "Time in the meeting"),
     "mote_intro_title": ("Nettverksmøte {year}", "Network meeting {year}"),
-    "mote_intro_text": (
-        "Nøkkeltall for alle soner. Bla med piltastene.",
-        "Key figures for every zone. Move with the arrow keys.",
+    "mote_complete": (
+        "{complete} av {zones} har komplette tall for {year}.",
+        "{complete} of {zones} have complete figures for {year}.",
     ),
-    "mote_switch_deck": ("Bytt til: {deck}", "Switch to: {deck}"),
-    "mote_timer": ("Automatisk bla hvert {n}. sekund", "Advancing every {n} seconds"),
+    "mote_agenda": ("I dag", "Today"),
+    "mote_agenda_changes": ("Hva som har endret seg siden {year}", "What has changed since {year}"),
+    "mote_agenda_panels": (
+        "{n} tema, alle soner side om side",
+        "{n} themes, all zones side by side",
+    ),
+    "mote_agenda_discuss": ("Samtale om {zones}", "Discussion: {zones}"),
+    "mote_changes_title": ("Endringer siden {year}", "Changes since {year}"),
+    "mote_changes_lead": (
+        "{year} mot {before}: de største endringene, og flaggene som kom og gikk.",
+        "{year} against {before}: the largest moves, and the flags that came and went.",
+    ),
+    "mote_changes_none": (
+        "Ingen tall for {year} å sammenligne med.",
+        "No figures for {year} to compare with.",
+    ),
+    "mote_moves": ("Største endringer", "Largest moves"),
+    "mote_move": (
+        "{zone}: {metric} {before} → {now} ({way})",
+        "{zone}: {metric} {before} → {now} ({way})",
+    ),
+    "mote_better": ("bedre", "better"),
+    "mote_worse": ("svakere", "worse"),
+    "mote_no_moves": ("Ingen store endringer.", "No large moves."),
+    "mote_new_flags": ("Nye flagg", "New flags"),
+    "mote_no_new": ("Ingen nye flagg.", "No new flags."),
+    "mote_gone_flags": ("Flagg som er borte", "Flags resolved"),
+    "mote_no_gone": ("Ingen flagg er borte.", "No flags resolved."),
+    "mote_flag_line": ("{zone}: {flag}", "{zone}: {flag}"),
+    "mote_discuss_all": ("Samtale: hele kommunen", "Discussion: the whole municipality"),
+    "mote_discuss_all_lead": (
+        "Det de fleste sonene har felles i {year}.",
+        "What most zones share in {year}.",
+    ),
+    "mote_discuss_title": ("Samtale: {zone}", "Discussion: {zone}"),
+    "mote_discuss_lead": (
+        "Flaggene for {zone} i {year}, og spørsmål å snakke om.",
+        "The flags for {zone} in {year}, and questions to talk about.",
+    ),
+    "mote_questions": ("Spørsmål", "Questions"),
+    "mote_followups": ("Åpne oppfølgingspunkter", "Open follow-ups"),
+    "mote_no_followups": ("Ingen registrert ennå.", "Nothing recorded yet."),
+    "q_radical": (
+        "Hva skal til for at vi starter ett radikalt samskapingsprosjekt selv i år?",
+        "What would it take for us to start one radical co-creation project ourselves this year?",
+    ),
+    "q_council": (
+        "Hva ber brukerrådet vårt om, og hva ble det av innspillene?",
+        "What does our user council ask for, and what became of its input?",
+    ),
+    "q_fund": (
+        "Kan neste års påplussing, eller en liten tabbekvote, finansiere et forsøk? Hva kan gå "
+        "galt?",
+        "Could next year's top-up, or a small room to fail, fund a trial? What may fail?",
+    ),
+    "q_topdown": (
+        "Hvilket top-down-prosjekt kunne vi ha blitt med i tidligere, og hvordan?",
+        "Which top-down project could we have joined earlier, and how?",
+    ),
+    "q_learn": (
+        "Hva lærte vi i år som en annen sone kan bruke?",
+        "What did we learn this year that another zone could use?",
+    ),
+    "mote_sources_title": ("Kilder", "Sources"),
+    "mote_sources_lead": (
+        "Tallene for {year} kommer fra disse filene.",
+        "The figures for {year} come from these files.",
+    ),
+    "mote_sources_study": (
+        "Spørsmålene bygger på studien av hvordan enhetslederne i hjemmetjenesten kan fremme "
+        "samskaping (2020).",
+        "The questions build on the study of how the home-care unit leaders can promote "
+        "co-creation (2020).",
+    ),
     "mote_zone_lead": (
         "{zone} i {year}, mot medianen for alle soner.",
         "{zone} in {year}, against the median of all zones.",

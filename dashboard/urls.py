@@ -20,16 +20,17 @@ needs the rest parses it again (`parse_view`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from .i18n import DEFAULT_LANG, LANGS, lang_of
-from .metrics import BY_SLUG, METRICS, OVERVIEW_COLUMNS
+from .metrics import BY_SLUG, METRICS, OVERVIEW_COLUMNS, OVERVIEW_GROUPS
 
 # The contract's window for years (§3): no page state names a year outside it.
 YEAR_WINDOW = (2000, 2100)
 MAX_TEXT = 200  # a zone id, a slug: far shorter than this
+MAX_SLIDES = 1000  # a deck's slides: an opening, a few more, and at most two per zone
 
 
 class Invalid(ValueError):
@@ -194,6 +195,35 @@ class Record(Param):
             param.check(value.get(key), known)
 
 
+@dataclass(frozen=True)
+class Choices(Param):
+    """A set of values from a fixed list: `a,b` in a URL, a list in a callback; kept in the
+    list's own order, so one set has one URL whatever order it was chosen in."""
+
+    values: tuple[str, ...]
+
+    def parse(self, raw, known):
+        items = raw if isinstance(raw, list | tuple) else str(raw or "").split(",")
+        wanted = {str(item).strip() for item in items[: len(self.values) * 4]}
+        return [v for v in self.values if v in wanted]
+
+    def check(self, value, known):
+        if value is None:
+            return
+        if not isinstance(value, list) or len(value) > len(self.values):
+            raise Invalid(f"a short list of {self.values} was expected")
+        if len(set(map(str, value))) != len(value):
+            raise Invalid("a value is repeated")
+        for item in value:
+            if item not in self.values:
+                raise Invalid(f"{item!r:.40} is not one of {self.values}")
+
+    def text(self, value):
+        if isinstance(value, str):
+            return value or None
+        return ",".join(value) if value else None
+
+
 class ViewStore(Param):
     """A page's view store: only its language is ever read, so only its shape is checked."""
 
@@ -227,7 +257,21 @@ ZONE_SORT, FLAG_SORT = "sone", "flagg"
 SORTS = (ZONE_SORT, FLAG_SORT, *(METRICS[k].slug for k in OVERVIEW_COLUMNS))
 DESC, ASC = "synkende", "stigende"
 DIRECTIONS = (ASC, DESC)
-DECKS = ("soner", "paneler")
+# The meeting's decks: the story (opening, what changed, the panels, a discussion slide per
+# flagged zone, sources), one slide per zone, one slide per panel.
+DECKS = ("gjennomgang", "soner", "paneler")
+STORY, ZONE_DECK, PANEL_DECK = DECKS
+# The order of the zones in a deck: most severe flags first, or by name.
+ORDERS = ("flagg", "alfabetisk")
+# The overview's column groups as a user can hide them (`skjul=okonomi,risiko`).
+GROUP_SLUGS = {
+    "group_survey": "undersokelse",
+    "group_council": "brukerrad",
+    "group_budget": "okonomi",
+    "group_risk": "risiko",
+    "group_projects": "prosjekter",
+    "group_goals": "avtale",
+}
 EXPORT_SIDES = ("oversikt", "sone", "sammenlign", "mote")
 EXPORT_FORMATS = ("xlsx", "csv")
 EXPORT_TABLES = ("indikatorer", "prosjekter", "mal", "medianer", "notater")
@@ -241,6 +285,7 @@ LANG = Choice(LANGS, DEFAULT_LANG)
 SORT = Choice(SORTS, ZONE_SORT)
 DIRECTION = Choice(DIRECTIONS, ASC)
 SORT_STATE = Record({"sorter": SORT, "retning": DIRECTION})
+HIDDEN_GROUPS = Choices(tuple(GROUP_SLUGS[g] for g, _ in OVERVIEW_GROUPS))
 VIEW = ViewStore()
 CLICKS = Clicks()
 
@@ -252,7 +297,9 @@ class PageGrammar:
 
 
 PAGE_GRAMMAR: dict[str, PageGrammar] = {
-    "oversikt": PageGrammar("/", {"ar": YEAR, "sorter": SORT, "retning": DIRECTION}),
+    "oversikt": PageGrammar(
+        "/", {"ar": YEAR, "sorter": SORT, "retning": DIRECTION, "skjul": HIDDEN_GROUPS}
+    ),
     "sone": PageGrammar("/sone/{zone}", {"ar": YEAR}),
     "sammenlign": PageGrammar("/sammenlign", {"soner": ZONES, "ar": YEAR}),
     "mote": PageGrammar(
@@ -260,7 +307,8 @@ PAGE_GRAMMAR: dict[str, PageGrammar] = {
         {
             "visning": Choice(DECKS, DECKS[0]),
             "ar": YEAR,
-            "lysbilde": Number(1, 200, 1),
+            "rekkefolge": Choice(ORDERS, ORDERS[0]),
+            "lysbilde": Number(1, MAX_SLIDES, 1),
             "auto": Number(0, 3600, 0),
         },
     ),
@@ -276,6 +324,11 @@ PAGE_GRAMMAR: dict[str, PageGrammar] = {
             "side": Number(1, 1_000_000, 1),
         },
     ),
+    # Not in the menu: the zone chooser, the all-zones report, and the page for an address
+    # that does not exist (its own path is only where its language link leads).
+    "sonevalg": PageGrammar("/sone", {"ar": YEAR}),
+    "rapport": PageGrammar("/rapport", {"ar": YEAR}),
+    "ikke-funnet": PageGrammar("/404"),
     "eksport": PageGrammar(
         "/eksport",
         {
@@ -289,7 +342,8 @@ PAGE_GRAMMAR: dict[str, PageGrammar] = {
         },
     ),
 }
-PAGES = ("oversikt", "sone", "sammenlign", "mote", "import")
+PAGES = ("oversikt", "sone", "sammenlign", "mote", "import")  # the menu, in its order
+VIEW_PAGES = (*PAGES, "logg", "sonevalg", "rapport", "ikke-funnet")  # every page with a view
 QUERY_KEYS: dict[str, tuple[str, ...]] = {p: tuple(g.query) for p, g in PAGE_GRAMMAR.items()}
 
 
@@ -315,6 +369,23 @@ def parse(page: str, raw: Mapping, known: Known, zone: object = None) -> State:
         for key, param in grammar.query.items()
     }
     return State(page, lang_of(_scalar(raw.get("lang"))), ZONE.parse(zone, known), values)
+
+
+def page_of_path(path: str, zones: Collection[str]) -> tuple[str, str | None] | None:
+    """The page an address shows and its zone, or None when no page has that address (Dash
+    serves its app for every path; this says which of them deserve a 404 status). Slashes
+    at either end do not matter, as they do not to Dash's router."""
+    parts = [part for part in str(path).strip("/").split("/")]
+    if parts == [""]:
+        return ("oversikt", None)
+    if len(parts) == 2 and parts[0] == "sone":
+        return ("sone", parts[1]) if parts[1] in zones else None
+    for page in VIEW_PAGES:
+        if page not in ("oversikt", "sone", "ikke-funnet") and parts == [
+            PAGE_GRAMMAR[page].path.strip("/")
+        ]:
+            return (page, None)
+    return None
 
 
 def _all(raw: Mapping, key: str):
@@ -371,7 +442,7 @@ def view_href(view: dict) -> str:
 
 def parse_view(view: object, known: Known) -> dict | None:
     """A view that came back from the browser, parsed again: nothing in it is trusted."""
-    if not isinstance(view, dict) or view.get("page") not in PAGES:
+    if not isinstance(view, dict) or view.get("page") not in VIEW_PAGES:
         return None
     page = view["page"]
     query = view.get("query") if isinstance(view.get("query"), dict) else {}
@@ -441,6 +512,8 @@ def shell_hrefs(view: dict, default_zone: str | None) -> dict[str, str]:
     hrefs = {f"nav-{p}": nav_href(p, view, default_zone) for p in PAGES}
     hrefs["brand"] = hrefs["nav-oversikt"]
     hrefs["lang"] = lang_href(view)
+    year = view.get("query", {}).get("ar")
+    hrefs["report"] = path_of("rapport") + query_string("rapport", {"ar": year}, view["lang"])
     if view["page"] in EXPORT_SIDES:
         params = view_export(view)
         for fmt in EXPORT_FORMATS:

@@ -5,7 +5,7 @@ in `soner`) against chosen zones and the median, indicator by indicator, over th
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, html
+from dash import ALL, ClientsideFunction, Input, Output, State, html
 
 from .. import urls
 from ..components import (
@@ -13,6 +13,7 @@ from ..components import (
     choice,
     data_table,
     legend,
+    no_data,
     notes_block,
     page_shell,
     plain,
@@ -65,6 +66,16 @@ def register(app) -> None:
     )(update)
     register_choice(app, OWN)
     register_choice(app, OTHERS, multi=True)
+    app.clientside_callback(
+        ClientsideFunction("choices", "without"),
+        Output({"type": OTHERS, "value": ALL}, "hidden"),
+        Output(OTHERS, "data", allow_duplicate=True),
+        Output({"type": OTHERS, "value": ALL}, "aria-pressed", allow_duplicate=True),
+        Input(OWN, "data"),
+        State({"type": OTHERS, "value": ALL}, "id"),
+        State(OTHERS, "data"),
+        prevent_initial_call=True,
+    )
     register_choice(app, YEAR)
     declare(
         app,
@@ -105,6 +116,11 @@ def layout(**query):
     prepared = current()
     state = urls.parse(PAGE, query, prepared.known)
     lang, year = state.lang, state.get("ar")
+    if not prepared.years:
+        content = [html.H1(t("cmp_title", lang)), no_data(lang)]
+        title = f"{t('cmp_title', lang)} – {t('app_title', lang)}"
+        view = make_view(PAGE, lang, title=title)
+        return page_shell(content, lang, PAGE, prepared.dataset, view)
     own, others = split_zones(prepared, state.get("soner", []))
     model = compare(prepared, own, others, year, lang)
     threshold = prepared.dataset.threshold
@@ -116,7 +132,7 @@ def layout(**query):
         html.Div(
             [
                 choice(OWN, t("cmp_own", lang), options, own),
-                choice(OTHERS, t("cmp_others", lang), options, others, multi=True),
+                choice(OTHERS, t("cmp_others", lang), options, others, multi=True, hidden=own),
                 year_choice(YEAR, year_choices(prepared, lang), year, lang),
             ],
             className="controls",
@@ -126,7 +142,7 @@ def layout(**query):
             [
                 html.H2(t("cmp_sentences_title", lang), id="cmp-heading"),
                 html.Div(sentences, id=SENTENCES),
-                chart(CHART, figure, summary),
+                chart(CHART, figure, summary, scroll_label=t("cmp_chart_region", lang)),
                 table_details(
                     model.table, lang, t("suppressed_reason", lang, n=threshold), body_id=TABLE
                 ),

@@ -10,13 +10,17 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from .. import urls
 from ..components import (
+    choice,
     cue_mark,
     flag_badge,
     legend,
+    link_id,
+    no_data,
     notes_block,
     page_shell,
     plain,
     register_choice,
+    scroll_region,
     severity_text,
     source_line,
     suppressed_cell,
@@ -40,6 +44,7 @@ TABLE = "ovw-table"
 NOTES = "ovw-notes"
 SORT = "ovw-sort-state"
 SORT_BUTTON = "ovw-sort"
+COLUMNS = "ovw-columns"  # the column groups shown (the URL keeps those hidden: `skjul`)
 
 
 def register(app) -> None:
@@ -59,15 +64,18 @@ def register(app) -> None:
         Output(view_id(PAGE), "data"),
         Input(YEAR, "data"),
         Input({"type": SORT_BUTTON, "col": ALL}, "n_clicks"),
+        Input(COLUMNS, "data"),
         State(SORT, "data"),
         State(view_id(PAGE), "data"),
         prevent_initial_call=True,
     )(update)
     register_choice(app, YEAR)
+    register_choice(app, COLUMNS, multi=True)
     declare(
         app,
         (YEAR, "data", urls.YEAR),
         ({"type": SORT_BUTTON, "col": ALL}, "n_clicks", Each(urls.CLICKS, {"col": urls.SORT})),
+        (COLUMNS, "data", urls.HIDDEN_GROUPS),
         (SORT, "data", urls.SORT_STATE),
         (view_id(PAGE), "data", urls.VIEW),
     )
@@ -151,21 +159,29 @@ def followup_badge(notes: list, lang: str):
     )
 
 
+def shown_groups(hidden) -> list[str]:
+    """The column groups a reader keeps on screen (slugs, in the table's order)."""
+    return [slug for slug in urls.HIDDEN_GROUPS.values if slug not in (hidden or ())]
+
+
 def overview_table(
-    model: OverviewView, lang: str, threshold: int, followups: tuple = ()
+    model: OverviewView, lang: str, threshold: int, hidden=(), followups: tuple = ()
 ) -> html.Table:
     """The sortable table: zone, flags (and open follow-ups), trend, then the indicators in
     their groups; the median last. The zone column stays in view when the table scrolls
-    sideways."""
+    sideways; the groups a reader hid (`hidden`, slugs) are left out."""
     by_zone: dict[str, list] = {}
     for note in followups:
         by_zone.setdefault(note.zone_id, []).append(note)
     reason = t("suppressed_reason", lang, n=threshold)
+    kept = {key for key, _ in OVERVIEW_GROUPS if urls.GROUP_SLUGS[key] not in hidden}
+    show = [m.group in kept for m in model.columns]
     groups = html.Tr(
         [html.Td(colSpan=3, className="group-spacer sticky-col")]
         + [
             html.Th(t(key, lang), colSpan=len(cols), scope="colgroup", className="group")
             for key, cols in OVERVIEW_GROUPS
+            if key in kept
         ]
     )
     columns = html.Tr(
@@ -176,7 +192,11 @@ def overview_table(
                 t("ovw_trend_col", lang, year=model.year - 1 if model.year else "–"), scope="col"
             ),
         ]
-        + [_sort_header(m.slug, t(m.label, lang), model, lang) for m in model.columns]
+        + [
+            _sort_header(m.slug, t(m.label, lang), model, lang)
+            for m, on in zip(model.columns, show, strict=True)
+            if on
+        ]
     )
     body = []
     for row in model.rows:
@@ -206,7 +226,7 @@ def overview_table(
                     html.Th(link, scope="row", className="sticky-col"),
                     html.Td(flags),
                     trend,
-                    *(value_cell(c, reason) for c in row.cells),
+                    *(value_cell(c, reason) for c, on in zip(row.cells, show, strict=True) if on),
                 ]
             )
         )
@@ -217,7 +237,7 @@ def overview_table(
                 html.Td(),
                 html.Td(),
             ]
-            + [html.Td(v) for v in model.median]
+            + [html.Td(v) for v, on in zip(model.median, show, strict=True) if on]
         )
     )
     caption = t(
@@ -297,9 +317,11 @@ def flag_section(p: Prepared, model: OverviewView, lang: str) -> list:
     return parts
 
 
-def render(p: Prepared, year: int | None, lang: str, sort: str, descending: bool, followups=()):
+def render(
+    p: Prepared, year: int | None, lang: str, sort: str, descending: bool, hidden=(), followups=()
+):
     model = overview(p, year, lang, sort, descending)
-    table = overview_table(model, lang, p.dataset.threshold, followups)
+    table = overview_table(model, lang, p.dataset.threshold, hidden, followups)
     flags = [
         *flag_section(p, model, lang),
         html.H3(t("dlg_open_followups", lang), className="common-title"),
@@ -308,10 +330,12 @@ def render(p: Prepared, year: int | None, lang: str, sort: str, descending: bool
     return model, flags, table, notes_block(model.notes)
 
 
-def _rendered(p: Prepared, year, lang: str, sort: str, descending: bool, followups=()):
+def _rendered(
+    p: Prepared, year, lang: str, sort: str, descending: bool, hidden: tuple, followups=()
+):
     """What the callback sends, as plain JSON once per version, view and set of open
     follow-ups (see `plain`)."""
-    model, flags, table, notes = render(p, year, lang, sort, descending, followups)
+    model, flags, table, notes = render(p, year, lang, sort, descending, hidden, followups)
     return (model, *plain([flags, table, notes]))
 
 
@@ -321,10 +345,30 @@ def open_followups() -> tuple:
     return tuple(Notes.for_store(get_store()).open_followups())
 
 
-def _view(model: OverviewView, lang: str) -> dict:
+def _view(model: OverviewView, lang: str, hidden=()) -> dict:
     sort = None if model.sort == ZONE_SORT and not model.descending else model.sort
     direction = (DESC if model.descending else ASC) if sort else None
-    return make_view(PAGE, lang, title=_title(lang), ar=model.year, sorter=sort, retning=direction)
+    return make_view(
+        PAGE,
+        lang,
+        title=_title(lang),
+        ar=model.year,
+        sorter=sort,
+        retning=direction,
+        skjul=list(hidden),
+    )
+
+
+def column_choice(hidden, lang: str) -> html.Details:
+    """Which column groups to show: folded away, so the table itself stays first."""
+    options = [(urls.GROUP_SLUGS[key], t(key, lang)) for key, _ in OVERVIEW_GROUPS]
+    return html.Details(
+        [
+            html.Summary(t("ovw_columns", lang)),
+            choice(COLUMNS, t("ovw_columns_legend", lang), options, shown_groups(hidden), True),
+        ],
+        className="column-choice",
+    )
 
 
 def _title(lang: str) -> str:
@@ -338,13 +382,26 @@ def layout(**query):
     p = current()
     state = urls.parse(PAGE, query, p.known)
     lang, year = state.lang, state.get("ar")
+    if not p.years:
+        content = [html.H1(t("ovw_title", lang)), no_data(lang)]
+        return page_shell(content, lang, PAGE, p.dataset, make_view(PAGE, lang, title=_title(lang)))
     descending = state.get("retning") == DESC
+    hidden = tuple(state.get("skjul", []))
     followups = open_followups()
-    model, flags, table, notes = render(p, year, lang, state.get("sorter"), descending, followups)
+    sort = state.get("sorter")
+    model, flags, table, notes = render(p, year, lang, sort, descending, hidden, followups)
     content = [
         html.H1(t("ovw_title", lang)),
         html.P(t("ovw_intro", lang), className="lead"),
         html.Div(year_choice(YEAR, year_choices(p, lang), year, lang), className="controls"),
+        html.P(
+            dcc.Link(
+                t("rep_link", lang),
+                href=urls.href("rapport", lang, ar=year),
+                id=link_id("report"),
+            ),
+            className="report-link",
+        ),
         html.Div(notes, id=NOTES),
         html.Section(
             [
@@ -356,7 +413,8 @@ def layout(**query):
         ),
         html.Section(
             [
-                html.Div(table, id=TABLE, className="table-scroll", tabIndex="0"),
+                column_choice(hidden, lang),
+                scroll_region(table, t("ovw_table_region", lang), id=TABLE),
                 legend(lang, p.dataset.threshold, cues=True),
                 source_line(data_sources(p, None, lang)),
             ],
@@ -365,24 +423,29 @@ def layout(**query):
         ),
         dcc.Store(id=SORT, data={"sorter": model.sort, "retning": DESC if descending else ASC}),
     ]
-    return page_shell(content, lang, PAGE, p.dataset, _view(model, lang))
+    return page_shell(content, lang, PAGE, p.dataset, _view(model, lang, hidden))
 
 
-def update(year, _clicks, sort_state, view):
+def update(year, _clicks, shown, sort_state, view):
     """Callback: a new year or a sort click redraws the flags, the notes and the table.
 
     Its inputs were checked by the callback guard; they are parsed here once more so that a
     year without data or a column the overview does not show falls back to the default."""
     clicked = ctx.triggered_id.get("col") if isinstance(ctx.triggered_id, dict) else None
-    return update_view(current(), year, sort_state, clicked, urls.VIEW.parse(view, None))
+    lang = urls.VIEW.parse(view, None)
+    return update_view(current(), year, sort_state, clicked, lang, shown)
 
 
-def update_view(p: Prepared, year, sort_state, clicked, lang):
+def update_view(p: Prepared, year, sort_state, clicked, lang, shown=None):
     clicked = clicked if clicked in urls.SORTS else None
     state = next_sort(urls.SORT_STATE.parse(sort_state, p.known), clicked)
     year = p.year_of(year)
     descending = state["retning"] == DESC
-    model, flags, table, notes = p.cached(
-        _rendered, year, lang, state["sorter"], descending, open_followups()
+    kept = urls.HIDDEN_GROUPS.parse(
+        shown if shown is not None else list(urls.GROUP_SLUGS.values()), p.known
     )
-    return flags, table, notes, state, _view(model, lang)
+    hidden = tuple(slug for slug in urls.HIDDEN_GROUPS.values if slug not in kept)
+    model, flags, table, notes = p.cached(
+        _rendered, year, lang, state["sorter"], descending, hidden, open_followups()
+    )
+    return flags, table, notes, state, _view(model, lang, hidden)

@@ -18,6 +18,7 @@ from dash.exceptions import MissingCallbackContextException
 
 from .. import urls
 from ..components import (
+    PRINT_HEAD_TEXT,
     chart,
     choice,
     data_table,
@@ -25,11 +26,15 @@ from ..components import (
     facts_list,
     flag_list,
     list_export_links,
+    no_data,
     notes_block,
     page_shell,
     panel_section,
     plain,
+    print_head,
+    print_marks,
     register_choice,
+    scroll_region,
     source_line,
     table_details,
     view_id,
@@ -39,11 +44,12 @@ from ..components import (
 from ..data import Prepared, current
 from ..i18n import t
 from ..urls import make_view
-from ..views.common import partial_note, year_choices
+from ..views.common import data_sources, partial_note, year_choices
 from ..views.zone import PANELS, PanelView, panel_figure, zone_panels
 from ..web.callback_guard import declare
 from ..web.identity import current_identity
 from . import dialogue as notes_ui
+from .not_found_404 import address_kept, ways_on
 
 PAGE = "sone"
 ZONE = "zone-select"
@@ -96,7 +102,8 @@ def register(app) -> None:
         Output(part_id(panel, part), prop) for panel in PANELS for part, prop in PANEL_OUTPUTS
     ]
     outputs += [Output(listing_id(panel), "children") for panel in LISTINGS]
-    # The notes (after C's outputs, so their order is unchanged): lists and forms.
+    outputs.append(Output(PRINT_HEAD_TEXT, "children"))
+    # The notes (after the panels' outputs, so their order is unchanged): lists and forms.
     outputs += [Output(DIALOGUE_LIST, "children"), Output(DIALOGUE_FORM, "children")]
     for panel in PANELS:
         outputs += [
@@ -195,14 +202,8 @@ def _panel(view: PanelView, lang: str, zone_id, zone: str, year, threshold: int,
         table_details(view.table, lang, reason, body_id=part_id(key, "table")),
     ]
     if key in LISTINGS:
-        body.append(
-            html.Div(
-                listing(view, zone_id, year, lang),
-                id=listing_id(key),
-                className="table-scroll",
-                tabIndex="0",
-            )
-        )
+        label = view.listing.caption if view.listing is not None else view.title
+        body.append(scroll_region(listing(view, zone_id, year, lang), label, id=listing_id(key)))
     children = [
         html.Div(note_items(view, lang), id=part_id(key, "notes"), className="panel-notes"),
         empty_state(
@@ -239,15 +240,18 @@ def layout(zone_id=None, **query):
     state = urls.parse(PAGE, query, p.known, zone_id)
     lang, year = state.lang, state.get("ar")
     zone = state.zone or (p.zone_ids[0] if zone_id is None and p.zone_ids else None)
+    if zone is None:
+        return _not_found(p, str(zone_id)[:40], lang, year)  # said back, so kept short
+    if not p.years:
+        content = [html.H1(t("zone_title", lang, zone=p.name(zone)), id=TITLE), no_data(lang)]
+        return page_shell(content, lang, PAGE, p.dataset, _view(zone, year, lang, p))
     threshold = p.dataset.threshold
     notes = zone_notes(zone)
-    views = zone_panels(p, zone or "", year, lang, notes)
+    views = zone_panels(p, zone, year, lang, notes)
     identity = current_identity()
     here = _view(zone, year, lang, p)["href"]
     talk = dialogue_parts(p, zone, year, lang, notes, identity, here)
-    name = p.name(zone) if zone else ""
-    shown_id = str(zone_id)[:40]  # said back to the user, so kept short
-    heading = t("zone_title", lang, zone=name) if zone else t("zone_unknown", lang, zone=shown_id)
+    name = p.name(zone)
     controls = html.Div(
         [
             choice(ZONE, t("choose_zone", lang), zone_options(p.dataset), zone),
@@ -258,8 +262,10 @@ def layout(zone_id=None, **query):
         ],
         className="controls",
     )
+    title = t("zone_title", lang, zone=name)
     content = [
-        html.H1(heading, id=TITLE),
+        *print_marks(_print_head(p, title, year, lang), data_sources(p, None, lang), lang),
+        html.H1(title, id=TITLE),
         html.P(t("zone_intro", lang), className="lead"),
         controls,
         html.Div(notes_block([partial_note(p, year, lang)]), id=NOTES),
@@ -284,6 +290,19 @@ def layout(zone_id=None, **query):
     return page_shell(content, lang, PAGE, p.dataset, _view(zone, year, lang, p))
 
 
+def _not_found(p: Prepared, asked: str, lang: str, year) -> html.Div:
+    """`/sone/atlantis`: says so, with every zone to choose from (status 404: web/status.py).
+    The address stays as typed."""
+    content = [
+        html.H1(t("zone_not_found", lang, zone=asked), id=TITLE),
+        html.P(t("zone_not_found_text", lang), className="lead"),
+        *ways_on(p, lang, year if p.years else None),
+    ]
+    title = f"{t('zone_not_found', lang, zone=asked)} – {t('app_title', lang)}"
+    view = address_kept(make_view(PAGE, lang, title=title, ar=year))
+    return page_shell(content, lang, PAGE, p.dataset, view)
+
+
 def update(zone_id, year, view):
     """Callback: a new zone or year redraws every panel in place (inputs checked by the
     callback guard, parsed again so that a year without data falls back to the default)."""
@@ -304,7 +323,12 @@ def update_values(p: Prepared, zone_id, year, lang: str, chips: list | None = No
     disabled = [bool(zone) and not p.is_member(zone, c) for c in chips]
     view = _view(zone, year, lang, p)
     talk = dialogue_parts(p, zone, year, lang, notes, current_identity(), view["href"])
-    return [title, view, notices, disabled, *panels, *plain(talk)]
+    head = _print_head(p, title, year, lang)
+    return [title, view, notices, disabled, *panels, head, *plain(talk)]
+
+
+def _print_head(p: Prepared, title: str, year, lang: str) -> str:
+    return print_head(lang, title, year, sample=p.dataset.is_sample)
 
 
 def refresh(_version, zone_id, year, view):

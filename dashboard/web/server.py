@@ -5,7 +5,7 @@ Kept apart from the Dash pages so the security-relevant code is in one place.
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, redirect, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..settings import Settings
@@ -32,6 +32,13 @@ def register_server_routes(server: Flask, settings: Settings) -> None:
         from ..data import get_store
 
         return jsonify(status="ok", data_version=get_store().version())
+
+    @server.get("/favicon.ico")
+    def favicon():
+        # Browsers ask for /favicon.ico on pages Dash does not serve (the login form, "no
+        # access"); Dash keeps its icon at /_favicon.ico. Without this the address would be
+        # an unknown page (404) in every such browser's console.
+        return redirect("/_favicon.ico", code=301)
 
     @server.get("/eksport")
     def export():

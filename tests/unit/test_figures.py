@@ -109,19 +109,6 @@ def test_fig006_compare_small_multiples_one_axis_per_indicator():
     assert [a.text for a in fig.layout.annotations] == ["<b>A</b>", "<b>B</b>"]
 
 
-def test_fig007_ranking_for_the_wall_screen():
-    frame = pd.DataFrame(
-        {"zone": ["A", "B"], "value": [0.9, None], "text": ["90 %", ": færre enn 5 svar"]}
-    )
-    fig = figures.ranking_figure(frame, SHARE, "nb", 0.5, "50 %")
-    assert fig.layout.paper_bgcolor == "#000000"
-    assert list(fig.data[0].text) == ["90 %", ": færre enn 5 svar"]
-    notes = [a.text for a in fig.layout.annotations]
-    # The withheld zone has no bar but says why; the median is named on its line.
-    assert notes == [": færre enn 5 svar", "Median 50 %"]
-    assert fig.layout.shapes[0].line.dash == "dash"
-
-
 def test_fig008_figures_are_small():
     fig = figures.history_figure(_history([0.9, 0.8, 0.7]), SHARE, "nb", "Heimdal")
     size = len(json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder))
@@ -131,7 +118,6 @@ def test_fig008_figures_are_small():
 def test_fig009_every_spec_the_pages_send_is_a_valid_plotly_figure(ui_prepared):
     """Callbacks send plain specs (no validation per request); here plotly checks them all."""
     from dashboard.views.compare import compare
-    from dashboard.views.meeting import meeting_deck
     from dashboard.views.zone import panel_figure, zone_panels
 
     for lang in ("nb", "en"):
@@ -141,12 +127,6 @@ def test_fig009_every_spec_the_pages_send_is_a_valid_plotly_figure(ui_prepared):
                     go.Figure(panel_figure(view, lang, zone_id, year, 5))
         model = compare(ui_prepared, "heimdal", ["spongdal", "tiller"], 2021, lang)
         go.Figure(figures.compare_spec(model.frame, model.panels, lang))
-        for slide in meeting_deck(ui_prepared, "paneler", 2021, lang)[1:]:
-            go.Figure(
-                figures.ranking_spec(
-                    slide.ranking, slide.metric, lang, slide.median, slide.median_text
-                )
-            )
 
 
 def test_fig010_whole_number_metrics_get_whole_number_ticks():

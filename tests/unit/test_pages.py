@@ -152,7 +152,7 @@ def test_pag006_zone_empty_state(ui_app):
 
 def test_pag007_unknown_zone_says_so(ui_app):
     page = zone.layout(zone_id="atlantis")
-    assert "Ukjent sone: atlantis" in texts(page)
+    assert "Fant ingen sone «atlantis»" in texts(page)
 
 
 def test_pag008_compare_page_and_callback(ui_app):

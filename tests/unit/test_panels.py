@@ -404,7 +404,7 @@ def test_cmp002_withheld_scores_in_the_comparison(ui_prepared):
 
 
 def test_mot001_zone_deck_opens_with_the_flags(ui_prepared):
-    deck = meeting_deck(ui_prepared, "soner", 2021, "nb")
+    deck = meeting_deck(ui_prepared, "soner", 2021, "nb", "alfabetisk")
     assert [s.key for s in deck] == ["intro", "heimdal", "nardo", "saupstad", "spongdal", "tiller"]
     kinds = {g.rule.kind for g in deck[0].summary.groups}
     assert kinds >= {"spiral", "no_council"}
@@ -434,9 +434,10 @@ def test_mot002_panel_deck_ranks_all_zones(ui_prepared):
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_mot003_every_slide_builds_in_both_languages(ui_prepared, lang):
-    for deck in ("soner", "paneler"):
+    for deck in ("gjennomgang", "soner", "paneler"):
         for year in ui_prepared.years:
-            assert meeting_deck(ui_prepared, deck, year, lang)
+            for order in ("flagg", "alfabetisk"):
+                assert meeting_deck(ui_prepared, deck, year, lang, order)
 
 
 # ---------------------------------------------------------------- provenance

@@ -10,7 +10,6 @@ pytestmark = pytest.mark.browser
 CHART_PAGES = [
     "/sone/heimdal",
     "/sammenlign?soner=heimdal,nardo,ostbyen&ar=2021",
-    "/mote?visning=paneler",
 ]
 
 # Every trace drawn on the page, and the trace types the loaded plotly.js knows.

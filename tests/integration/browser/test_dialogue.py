@@ -290,8 +290,9 @@ def test_dlg006_a_unit_leader_cannot_write_on_another_zone_even_when_forging(ui)
 
 
 def slide_of(page, zone_name: str) -> int:
+    """The position of a zone's slide: its discussion slide in the story deck."""
     titles = page.evaluate("[...document.querySelectorAll('.slide h2')].map(h => h.textContent)")
-    return titles.index(zone_name) + 1
+    return titles.index(f"Samtale: {zone_name}") + 1
 
 
 def test_dlg007_the_health_head_opens_a_follow_up_sees_it_on_overview_and_deck_and_closes_it(ui):
@@ -349,6 +350,7 @@ def test_dlg008_a_note_written_in_the_meeting_appears_at_once_on_the_other_scree
     wait_ready(page)
     slide = page.locator(".slide:not([hidden])")
     text = "Vi prøver primærkontakt i to team fra høsten."
+    slide.locator(".slide-write summary").click()  # folded, so the slide fits the screen
     slide.get_by_label(re.compile("Skriv et notat om Heimdal")).fill(text)
     slide.get_by_role("button", name="Lagre notat").click()
     slide.locator(".dlg-message").filter(has_text="Notatet er lagret.").wait_for()
