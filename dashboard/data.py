@@ -23,6 +23,7 @@ import hashlib
 import logging
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
@@ -543,30 +544,150 @@ def init_data(server, settings: Settings) -> None:
         )
     cache.init_app(server, config=config)
     _state["store"] = Store(settings)
-    _prepared.cache_clear()
+    _state.pop("datasets", None)
+    _PREPARED.clear()
 
 
 def get_store():
     return _state["store"]
 
 
+# After an import a large store takes seconds to build (about 12 s for the largest file the
+# caps allow, far more under load). Requests wait at most this long after the build began,
+# and are then served the data from before while one build goes on in the background: 50
+# viewers no longer pile up behind the build past their timeouts. A small store's build is
+# done well within the wait, so its pages show a new import (or an undo) at once.
+FRESH_WAIT_SECONDS = 2.0
+# A build that failed is started again on a request after this pause, not on every request.
+RETRY_SECONDS = 5.0
+
+
 def get_dataset() -> Dataset:
     """The current dataset, shared by every worker through the cache (a file or Redis).
 
-    After an import, the first worker to ask builds it while the others wait for that
-    build instead of each building their own at once (on a large store that would take
-    every worker past its timeout together)."""
+    After an import or an undo, one build runs (across workers: one at a time, the others
+    find its result in the cache) in a background thread. Requests wait for it until
+    FRESH_WAIT_SECONDS after it began; if it takes longer, they are served the newest
+    dataset any worker finished before (never one older than that), and the first request
+    after the build gets the new one. A build that fails raises in the requests waiting for
+    it, and is tried again after RETRY_SECONDS."""
     store = get_store()
     url = store.settings.database_url
-    key = f"dataset:{hashlib.sha256(url.encode()).hexdigest()[:16]}:{store.version()}"
+    version = store.version()
+    known = _state.setdefault("datasets", {}).get(url)
+    if known is not None and known.version == version:
+        return known  # a version's dataset never changes: no need to read the cache again
+    key = _dataset_key(url, version)
     dataset = cache.get(key)
     if dataset is None:
-        with _build_lock(store.settings):
-            dataset = cache.get(key)  # built by another worker while this one waited
-            if dataset is None:
-                dataset = build_dataset(store)
-                cache.set(key, dataset)
+        dataset = _await_build(store, version, key)
+    if known is None or _order(dataset.version) > _order(known.version):
+        _state["datasets"][url] = dataset
     return dataset
+
+
+def _dataset_key(url: str, version: str) -> str:
+    return f"dataset:{hashlib.sha256(url.encode()).hexdigest()[:16]}:{version}"
+
+
+def _order(version: str) -> tuple[int, ...]:
+    """Store versions in the order they happened: both parts only ever grow."""
+    return tuple(int(part) for part in version.split(":"))
+
+
+class _Build:
+    """One background build of a version's dataset in this process."""
+
+    def __init__(self):
+        self.started = time.monotonic()
+        self.finished = math.inf
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+
+_builds: dict[str, _Build] = {}
+_builds_lock = threading.Lock()
+
+
+def _await_build(store: Store, version: str, key: str) -> Dataset:
+    arrived = time.monotonic()
+    build = _start_build(store, version, key)
+    previous = _previous(store.settings.database_url)
+    if previous is None:
+        build.done.wait()  # nothing to show meanwhile
+    elif not build.done.wait(max(0.0, build.started + FRESH_WAIT_SECONDS - time.monotonic())):
+        return previous
+    elif build.error is not None and build.finished < arrived:
+        return previous  # its failure was reported to those who waited; a retry follows
+    if build.error is not None:
+        raise build.error
+    dataset = cache.get(key)
+    if dataset is None:  # the cache dropped it at once (full): build here, as before
+        dataset = build_dataset(store)
+    return dataset
+
+
+def _previous(url: str) -> Dataset | None:
+    """The newest dataset finished before: the last any worker built (in the cache), or
+    this process's own if the cache has lost that."""
+    known = _state.get("datasets", {}).get(url)
+    latest = _latest_in_cache(url)
+    if latest is None or (known is not None and _order(known.version) > _order(latest.version)):
+        return known
+    return latest
+
+
+def _start_build(store: Store, version: str, key: str) -> _Build:
+    """The build of `key` under way (or failed lately) in this process, or a new one in a
+    background thread."""
+    from flask import current_app
+
+    with _builds_lock:
+        build = _builds.get(key)
+        if build is not None and (
+            not build.done.is_set() or time.monotonic() - build.finished < RETRY_SECONDS
+        ):
+            return build
+        build = _builds[key] = _Build()
+    app = current_app._get_current_object()
+    url = store.settings.database_url
+
+    def run():
+        try:
+            with app.app_context(), _build_lock(store.settings):
+                if cache.get(key) is None:  # built by another worker while this one waited
+                    cache.set(key, build_dataset(store))
+                    log.info("built %s in %.1f s", key, time.monotonic() - build.started)
+                # Builds of versions overtaken meanwhile may finish late: never step back.
+                if _newer_than_latest(url, version):
+                    cache.set(_latest_key(url), version)
+        except BaseException as exc:  # handed to the requests that wait for it
+            log.exception("building %s failed", key)
+            build.error = exc
+        finally:
+            build.finished = time.monotonic()
+            build.done.set()
+            with _builds_lock:
+                if build.error is None and _builds.get(key) is build:
+                    del _builds[key]
+
+    threading.Thread(target=run, name=f"build {key}", daemon=True).start()
+    return build
+
+
+def _latest_key(url: str) -> str:
+    return _dataset_key(url, "latest")
+
+
+def _newer_than_latest(url: str, version: str) -> bool:
+    latest = cache.get(_latest_key(url))
+    return latest is None or _order(version) >= _order(latest)
+
+
+def _latest_in_cache(url: str) -> Dataset | None:
+    """The last dataset any worker finished building for this store, if the cache has it."""
+    version = cache.get(_latest_key(url))
+    return cache.get(_dataset_key(url, version)) if version else None
 
 
 @contextlib.contextmanager
@@ -602,16 +723,26 @@ def _build_lock(settings: Settings):
 _LOCAL_BUILD = threading.Lock()
 
 
-@lru_cache(maxsize=2)
-def _prepared(database_url: str, version: str) -> Prepared:
-    # Per process: the index costs a few milliseconds of lookups per callback afterwards.
-    return Prepared.build(get_dataset(), get_store().settings)
+_PREPARED: dict[tuple[str, str], Prepared] = {}
+_PREPARED_KEPT = 2  # per process: the current version's index and the one before
 
 
 def current() -> Prepared:
-    """The prepared index of the store's current data, built once per store version."""
+    """The prepared index of the store's current data, built once per version in each
+    process (while a new version is being built, the index of the data from before, see
+    get_dataset). It costs a few milliseconds of lookups per callback afterwards."""
     store = get_store()
-    return _prepared(store.settings.database_url, store.version())
+    url = store.settings.database_url
+    found = _PREPARED.get((url, store.version()))
+    if found is not None:
+        return found
+    dataset = get_dataset()
+    found = _PREPARED.get((url, dataset.version))
+    if found is None:
+        found = _PREPARED[url, dataset.version] = Prepared.build(dataset, store.settings)
+        for old in list(_PREPARED)[:-_PREPARED_KEPT]:
+            _PREPARED.pop(old, None)
+    return found
 
 
 def prepared_for(dataset: Dataset) -> Prepared:
@@ -628,7 +759,8 @@ def prepared_for(dataset: Dataset) -> Prepared:
 
 def reset() -> None:
     """Forget every loaded dataset and index (tests switch stores between them)."""
-    _prepared.cache_clear()
+    _PREPARED.clear()
+    _state.pop("datasets", None)
     if _state.get("store") is not None:
         # Outside an application context only the process's own index can be forgotten.
         with contextlib.suppress(RuntimeError):

@@ -753,11 +753,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(DASHBOARD_ADMIN_SECRET). Use the command line: python -m dashboard import FILE.",
     ),
     "imp_forbidden": (
-        "Ikke utført: du er ikke logget inn som administrator, eller skjemaet er utløpt. Last "
-        "siden på nytt og prøv igjen.",
-        "Not done: you are not logged in as administrator, or the form has expired. Reload the "
-        "page and try again.",
+        "Ikke utført: du er ikke (lenger) logget inn som administrator. Logg inn og prøv "
+        "igjen; ingenting er endret.",
+        "Not done: you are not (or no longer) logged in as administrator. Log in and try "
+        "again; nothing was changed.",
     ),
+    "imp_expired": (
+        "Ikke utført: siden har vært åpen for lenge (mer enn {minutes} minutter), og skjemaet "
+        "på den er utløpt. Last den på nytt før du importerer eller angrer. Ingenting er endret.",
+        "Not done: the page has been open too long (more than {minutes} minutes), and the form "
+        "on it has expired. Reload it before you import or undo. Nothing was changed.",
+    ),
+    "imp_reload": ("Last siden på nytt", "Reload the page"),
     "imp_bad_upload": (
         "Opplastingen kunne ikke leses. Last siden på nytt og prøv igjen.",
         "The upload could not be read. Reload the page and try again.",
@@ -849,6 +856,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Viser de {shown} nyeste av {total}. Hele historikken: python -m dashboard history.",
         "Showing the newest {shown} of {total}. The whole history: python -m dashboard history.",
     ),
+    "imp_col_changes": ("Endringer", "Changes"),
+    "imp_changes": ("Hva endret seg", "What changed"),
+    "imp_changes_of": (
+        "Hva endret seg med import nr. {batch} ({file})",
+        "What changed with import no. {batch} ({file})",
+    ),
+    "imp_changes_none": ("Importen endret ingen rader.", "The import changed no rows."),
     "imp_undo_batch": ("Angre import nr. {batch} ({file})", "Undo import no. {batch} ({file})"),
     # ------------------------------------------------------------ notes and follow-ups
     "dlg_title": ("Notater", "Notes"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 
 import dash
 import pandas as pd
@@ -24,8 +25,10 @@ from ..i18n import STRINGS, fmt_date, fmt_number, lang_of, t
 from ..ingest.messages import count_of
 from ..ingest.report import KEPT_PROBLEMS, ImportReport
 from ..store.repository import UndoRefused
-from ..urls import make_view
-from ..web.auth import check_csrf, csrf_token, is_admin
+from ..urls import CLICKS, VIEW, Invalid, Known, Number, Param, Text, href, make_view, path_of
+from ..views.provenance import batch_changes
+from ..web.auth import check_csrf, csrf_token, is_admin, login_url
+from ..web.callback_guard import Each, declare
 from ..web.identity import client_address, current_identity
 from ..web.imports import import_uploads
 from ..web.server import max_request_bytes
@@ -46,9 +49,16 @@ UNDO_BATCH = "imp-undo-batch"
 ERRORS = "imp-errors"
 HISTORY_ERRORS = "imp-history-errors"
 ERRORS_DOWNLOAD = "imp-errors-download"
+# What a batch changed, per history row: a button that opens a row under it and fills it from
+# the store ({"type": …, "batch": id} each, all three).
+CHANGES = "imp-changes"
+CHANGES_ROW = "imp-changes-row"
+CHANGES_BODY = "imp-changes-body"
 SHOWN_ERRORS = 200  # per file on screen; the error list has every kept one
 HISTORY_ROWS = 50  # the newest batches; the command line's `history` lists them all
 MAX_FILES = 20  # per drop: more is not a person dropping exports
+MAX_NAME = 255  # a file name, as file systems allow
+MAX_BATCH = 10**11 - 1  # batch ids are whole numbers of at most 11 digits
 # Long texts wrap in the problem tables (the data tables keep numbers on one line).
 WRAP = {"whiteSpace": "normal", "minWidth": "14rem", "overflowWrap": "anywhere"}
 NOT_OK = {"rejected", "timeout", "crashed", "not_attempted"}
@@ -129,6 +139,76 @@ def register(app) -> None:
         State(view_id(PAGE), "data"),
         prevent_initial_call=True,
     )(on_download_errors)
+    app.callback(
+        Output({"type": CHANGES_ROW, "batch": ALL}, "hidden"),
+        Output({"type": CHANGES_BODY, "batch": ALL}, "children"),
+        Output({"type": CHANGES, "batch": ALL}, "aria-expanded"),
+        Input({"type": CHANGES, "batch": ALL}, "n_clicks"),
+        State(view_id(PAGE), "data"),
+        prevent_initial_call=True,
+    )(on_changes)
+    declare_rules(app, get_store().settings)
+
+
+# ---------------------------------------------------------------- what the browser may send
+
+
+class Upload(Param):
+    """What the page's size check in the browser hands to the server: `{"contents": [data
+    URLs], "filenames": [names]}`, one to MAX_FILES of each and as many of one as of the
+    other. How large it may be is the request limit's business (`declare(max_bytes=…)`)."""
+
+    def parse(self, raw, known):
+        return upload_files(raw)
+
+    def check(self, value, known):
+        if not isinstance(value, dict) or set(value) != {"contents", "filenames"}:
+            raise Invalid("an upload is a record of contents and file names")
+        contents, names = value["contents"], value["filenames"]
+        if not isinstance(contents, list) or not isinstance(names, list):
+            raise Invalid("contents and file names must be lists")
+        if not 0 < len(contents) <= MAX_FILES or len(contents) != len(names):
+            raise Invalid(f"one to {MAX_FILES} files, each with its name")
+        if not all(isinstance(c, str) and c.startswith("data:") for c in contents):
+            raise Invalid("every content must be a data URL")
+        if not all(isinstance(n, str) and len(n) <= MAX_NAME for n in names):
+            raise Invalid(f"every file name must be text of at most {MAX_NAME} characters")
+
+
+UPLOAD_RULE = Upload()
+BATCH = Number(1, MAX_BATCH)
+TOKEN = Text(200)  # Flask-WTF's signed token is about 90 characters
+
+
+def declare_rules(app, settings) -> None:
+    """The guard's rules for every input and state of this page's callbacks."""
+    declare(
+        app,
+        (GATE, "data", UPLOAD_RULE),
+        max_bytes=max_request_bytes(settings),
+    )
+    declare(
+        app,
+        (CSRF, "data", TOKEN),
+        (view_id(PAGE), "data", VIEW),
+        (UNDO, "submit_n_clicks", CLICKS),
+        (UNDO_BATCH, "data", BATCH),
+        (
+            {"type": ERRORS, "batch": ALL},
+            "n_clicks",
+            Each(CLICKS, {"batch": BATCH}, max_items=MAX_FILES),
+        ),
+        (
+            {"type": HISTORY_ERRORS, "batch": ALL},
+            "n_clicks",
+            Each(CLICKS, {"batch": BATCH}, max_items=HISTORY_ROWS),
+        ),
+        (
+            {"type": CHANGES, "batch": ALL},
+            "n_clicks",
+            Each(CLICKS, {"batch": BATCH}, max_items=HISTORY_ROWS),
+        ),
+    )
 
 
 # ---------------------------------------------------------------- pure parts
@@ -143,17 +223,12 @@ def decode_upload(content: str) -> bytes:
 def upload_files(gated) -> list[tuple[str, bytes | None]] | None:
     """The (name, bytes) pairs of a drop as the browser sent them, or None when the data is
     not what the page sends: a list of data URLs and a list of names of the same length."""
-    if not isinstance(gated, dict):
-        return None
-    contents, names = gated.get("contents"), gated.get("filenames")
-    if not isinstance(contents, list) or not isinstance(names, list):
-        return None
-    if not 0 < len(contents) <= MAX_FILES or len(contents) != len(names):
-        return None
-    if not all(isinstance(c, str) for c in contents) or not all(isinstance(n, str) for n in names):
+    try:
+        UPLOAD_RULE.check(gated, Known())
+    except Invalid:
         return None
     files = []
-    for content, name in zip(contents, names, strict=True):
+    for content, name in zip(gated["contents"], gated["filenames"], strict=True):
         try:
             files.append((name, decode_upload(content)))
         except (binascii.Error, ValueError):
@@ -163,13 +238,13 @@ def upload_files(gated) -> list[tuple[str, bytes | None]] | None:
 
 def batch_id_of(value) -> int | None:
     """A batch id from the browser: a positive whole number, or None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
     if isinstance(value, str) and value.isdigit() and len(value) < 12:
-        return int(value)
-    return None
+        value = int(value)
+    try:
+        BATCH.check(value, Known())
+    except Invalid:
+        return None
+    return value
 
 
 def _table(
@@ -179,7 +254,7 @@ def _table(
         [
             html.Caption(caption),
             html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-            html.Tbody([html.Tr(row) for row in rows]),
+            html.Tbody([row if isinstance(row, html.Tr) else html.Tr(row) for row in rows]),
         ],
         className=class_name,
     )
@@ -339,16 +414,65 @@ def local_time(value) -> pd.Timestamp:
         return when
 
 
+def dom_id(kind: str, batch_id: int) -> str:
+    """The HTML id Dash gives the component {"type": kind, "batch": batch_id}."""
+    return json.dumps({"batch": batch_id, "type": kind}, sort_keys=True, separators=(",", ":"))
+
+
+def _changes_button(batch_id: int, file: str, lang: str) -> html.Button:
+    """A disclosure button (aria-expanded) for the row under it that says what the batch
+    changed; the row is filled from the store when it is opened."""
+    label = t("imp_changes_of", lang, batch=batch_id, file=file)
+    return html.Button(
+        t("imp_changes", lang),
+        id={"type": CHANGES, "batch": batch_id},
+        className="button",
+        title=label,
+        **{
+            "aria-label": label,
+            "aria-expanded": "false",
+            "aria-controls": dom_id(CHANGES_ROW, batch_id),
+        },
+    )
+
+
+def _changes_row(batch_id: int, columns: int) -> html.Tr:
+    return html.Tr(
+        html.Td(
+            html.Div(id={"type": CHANGES_BODY, "batch": batch_id}, **{"aria-live": "polite"}),
+            colSpan=columns,
+        ),
+        id={"type": CHANGES_ROW, "batch": batch_id},
+        hidden=True,
+        className="changes-row",
+    )
+
+
 def history_view(batches: pd.DataFrame, lang: str, admin: bool = False, total: int | None = None):
     if batches.empty:
         return html.P(t("imp_history_empty", lang))
-    rows = []
+    keys = (
+        "imp_col_batch",
+        "imp_col_file",
+        "imp_col_hash",
+        "imp_col_when",
+        "imp_col_source",
+        "imp_col_outcome",
+        "imp_col_rows",
+        "imp_col_errors",
+        "imp_col_warnings",
+        "imp_col_changes",
+    )
+    rows: list = []
     for b in batches.itertuples(index=False):
         outcome = "undone" if pd.notna(b.undone_at) else b.outcome
         when = local_time(b.imported_at)
         errors: list = [fmt_number(b.errors, lang)]
         if admin and b.errors:
             errors += [" ", _download_button(int(b.id), b.file_name, lang, short=True)]
+        # Only a batch in effect has changes to show: an undone one's rows are gone, and a
+        # refused one never had any.
+        changed = outcome == "imported"
         rows.append(
             _cells(
                 [
@@ -365,20 +489,12 @@ def history_view(batches: pd.DataFrame, lang: str, admin: bool = False, total: i
                     fmt_number(b.rows, lang),
                     errors,
                     fmt_number(b.warnings, lang),
+                    _changes_button(int(b.id), b.file_name, lang) if changed else "–",
                 ]
             )
         )
-    keys = (
-        "imp_col_batch",
-        "imp_col_file",
-        "imp_col_hash",
-        "imp_col_when",
-        "imp_col_source",
-        "imp_col_outcome",
-        "imp_col_rows",
-        "imp_col_errors",
-        "imp_col_warnings",
-    )
+        if changed:
+            rows.append(_changes_row(int(b.id), len(keys)))
     title = t("imp_history_title", lang)
     table = _table(title, [t(k, lang) for k in keys], rows)
     table.children[0].className = "visually-hidden"  # the section's heading says it already
@@ -388,6 +504,21 @@ def history_view(batches: pd.DataFrame, lang: str, admin: bool = False, total: i
             html.P(t("imp_history_more", lang, shown=len(batches), total=total), className="hint")
         )
     return html.Div(parts)
+
+
+def changes_view(store, batch_id: int, lang: str) -> html.Ul | html.P:
+    """What batch `batch_id` changed, one line per table, with links to where it shows."""
+    found = batch_changes(store, batch_id, lang)
+    if not found.changes:
+        return html.P(t("imp_changes_none", lang))
+    items = []
+    for change in found.changes:
+        item: list = [change.text]
+        for n, (label, target) in enumerate(change.links):
+            item += [" – " if n == 0 else html.Span(" · ", **{"aria-hidden": "true"})]
+            item.append(html.A(label, href=target))
+        items.append(html.Li(item))
+    return html.Ul(items, className="changes-list")
 
 
 def history_of(store, lang: str) -> html.Div | html.P:
@@ -417,10 +548,32 @@ def _lang(view) -> str:
     return lang_of((view or {}).get("lang") if isinstance(view, dict) else None)
 
 
+def refusal(token, lang: str) -> list | None:
+    """Why an upload or undo may not go ahead, with what to do about it, or None when it
+    may: not logged in as admin (log in), or a token that is no longer valid, which after a
+    login that still holds means the page has been open past DASHBOARD_CSRF_TIME_LIMIT
+    (reload it; the token is checked against the login's session)."""
+    if not is_admin():
+        return [t("imp_forbidden", lang), " ", html.A(t("imp_login", lang), href=_login(lang))]
+    if not check_csrf(token):
+        minutes = max(1, get_store().settings.csrf_time_limit_seconds // 60)
+        return [
+            t("imp_expired", lang, minutes=minutes),
+            " ",
+            html.A(t("imp_reload", lang), href=href(PAGE, lang)),
+        ]
+    return None
+
+
+def _login(lang: str) -> str:
+    return login_url(path_of(PAGE), lang)
+
+
 def on_upload(gated, token, view):
     lang = _lang(view)
-    if not (is_admin() and check_csrf(token)):
-        return (t("imp_forbidden", lang), *[dash.no_update] * 6)
+    refused = refusal(token, lang)
+    if refused is not None:
+        return (refused, *[dash.no_update] * 6)
     files = upload_files(gated)
     if files is None:
         return (t("imp_bad_upload", lang), *[dash.no_update] * 6)
@@ -439,8 +592,9 @@ def on_upload(gated, token, view):
 
 def on_undo(_submitted, batch, token, view):
     lang = _lang(view)
-    if not (is_admin() and check_csrf(token)):
-        return (t("imp_forbidden", lang), *[dash.no_update] * 5)
+    refused = refusal(token, lang)
+    if refused is not None:
+        return (refused, *[dash.no_update] * 5)
     store = get_store()
     batch_id = batch_id_of(batch)
     try:
@@ -459,6 +613,28 @@ def on_undo(_submitted, batch, token, view):
             restored=count_of(undone["restored"], "row", lang),
         )
     return (message, history_of(store, lang), *undo_controls(store, lang))
+
+
+def on_changes(clicks, view):
+    """A history row's "what changed" button: open (or close) the row under it; an opened
+    row is filled from the store for that batch only, the others are left as they are."""
+    shown = [item["id"] for item in ctx.inputs_list[0]] if ctx.inputs_list else []
+    keep = [dash.no_update] * len(shown)
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or trigger not in shown:
+        return keep, keep, keep
+    index = shown.index(trigger)
+    pressed = (clicks or [None] * len(shown))[index]
+    batch_id = batch_id_of(trigger.get("batch"))
+    if not (isinstance(pressed, int) and pressed > 0) or batch_id is None:
+        return keep, keep, keep
+    opened = pressed % 2 == 1
+    hidden, body, expanded = list(keep), list(keep), list(keep)
+    hidden[index] = not opened
+    expanded[index] = "true" if opened else "false"
+    if opened:
+        body[index] = changes_view(get_store(), batch_id, _lang(view))
+    return hidden, body, expanded
 
 
 def on_download_errors(clicks, history_clicks, view):
@@ -504,7 +680,7 @@ def layout(lang=None, **_other):
     elif not admin:
         notice = [
             html.P(t("imp_login_needed", lang), className="notice"),
-            html.P(html.A(t("imp_login", lang), href=f"/logg-inn?neste=/import&lang={lang}")),
+            html.P(html.A(t("imp_login", lang), href=_login(lang))),
         ]
     else:
         notice = [

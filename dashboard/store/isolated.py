@@ -84,6 +84,8 @@ def enter_child(limits: str) -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(EXIT_ORPHANED)
+    with contextlib.suppress(OSError):
+        os.setsid()
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 2))
 

@@ -11,10 +11,14 @@ then checks each request against the callback it names, in a few milliseconds:
   outside the contract's window, a sort column that does not exist): 400.
 
 Dash itself cannot do this: it answers 500 for an exception and 204 for PreventUpdate, and
-only after the work. A callback is *guarded* once any of its inputs or states has a rule;
-then every one of them must have one (a missing rule refuses the request: fail closed).
-Callbacks with no rules at all pass through unchanged (the import page's, until its rules
-are declared: `declare(app, (component_id, property, rule), …, max_bytes=…)`).
+only after the work. Every input and state of every server-side callback must have a rule:
+a callback with one missing is refused (fail closed), so a page can never be left unguarded
+by forgetting to declare it; the app does not start when a callback registered by then has
+no rules (`unguarded` lists them), and a unit test checks the page router Dash adds later.
+
+`declare(…, max_bytes=…)` raises the body limit of a callback for a logged-in administrator
+only (the import page's upload): anyone else's request over `DASHBOARD_MAX_CALLBACK_KB` is
+refused by its length, before its body is read.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from flask import jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from ..urls import Invalid, Known, Param
+from .auth import is_admin
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +76,28 @@ def _key(component_id, prop: str) -> tuple[str, str]:
 def declare(app, *rules: tuple[object, str, Rule], max_bytes: int | None = None) -> None:
     """Declare the rules for some callback inputs and states: (id, property, rule) each.
 
-    `max_bytes` raises the body limit of the callbacks these inputs feed (an upload)."""
+    `max_bytes` raises the body limit of the callbacks these inputs feed (an upload), for an
+    administrator's requests only."""
     registry = _registry(app)
     for component_id, prop, rule in rules:
         key = _key(component_id, prop)
         registry.rules[key] = rule
         if max_bytes is not None:
             registry.limits[key] = max_bytes
+
+
+def unguarded(app) -> list[str]:
+    """The server-side callbacks with an input or state that has no rule (each named by its
+    outputs): a callback must be declared before it can run (`declare`)."""
+    rules = _registry(app).rules
+    return [
+        output
+        for output, callback in app.callback_map.items()
+        if "callback" in callback
+        and any(
+            (d["id"], d["property"]) not in rules for d in [*callback["inputs"], *callback["state"]]
+        )
+    ]
 
 
 def register_callback_guard(app, settings) -> None:
@@ -87,13 +107,25 @@ def register_callback_guard(app, settings) -> None:
     registry = _registry(app)
     registry.known = Known(zones=tuple(z.id for z in get_store().registry.zones))
     registry.max_bytes = settings.max_callback_bytes
+    missing = unguarded(app)
+    if missing:
+        raise RuntimeError(
+            "These callbacks have inputs or states without a rule; declare them next to the "
+            f"callback (web/callback_guard.declare): {', '.join(m[:120] for m in missing)}"
+        )
 
     @app.server.before_request
     def guard_callbacks():
         if request.method != "POST" or request.path != CALLBACK_PATH:
             return None
+        length = request.content_length
         try:
-            check_request(app, registry, request.content_length, _read_json)
+            if (length is None or length > registry.max_bytes) and not is_admin():
+                # Only an admin's upload may be larger: judged before the body is read.
+                raise Refused(
+                    f"a request to a page callback may be at most {registry.max_bytes} bytes", 413
+                )
+            check_request(app, registry, length, _read_json)
         except Refused as refused:
             log.warning("callback refused (%s): %s", refused.status, refused)
             return jsonify(error=str(refused)), refused.status
@@ -128,8 +160,9 @@ def check_request(app, registry: _Registry, length: int | None, read_json) -> No
         raise Refused("no such callback", 404)
     declared = [*callback["inputs"], *callback["state"]]
     keys = [(d["id"], d["property"]) for d in declared]
-    if not any(k in registry.rules for k in keys):
-        return  # not guarded (yet): Flask's request limit is its only bound
+    if not all(k in registry.rules for k in keys):
+        log.error("callback %s has inputs without rules: refused", body["output"][:120])
+        raise Refused("this callback has no rules for its inputs (not declared)")
     limit = max([registry.max_bytes, *(registry.limits.get(k, 0) for k in keys)])
     if length is None or length > limit:
         raise Refused(f"a request to this callback may be at most {limit} bytes", 413)
@@ -146,9 +179,7 @@ def check_request(app, registry: _Registry, length: int | None, read_json) -> No
     if not isinstance(changed, list) or len(changed) > MAX_PATTERN_ITEMS:
         raise Refused("changedPropIds must be a short list")
     for dep, given in zip(declared, [*inputs, *state], strict=True):
-        rule = registry.rules.get((dep["id"], dep["property"]))
-        if rule is None:
-            raise Refused(f"no rule for {dep['id']}.{dep['property']}")
+        rule = registry.rules[(dep["id"], dep["property"])]
         try:
             _check_one(dep, given, rule, registry.known)
         except Invalid as exc:
@@ -212,10 +243,11 @@ def _check_one(dep: dict, given: object, rule: Rule, known: Known) -> None:
 
 def _entry(item: object, prop: str, output: bool = False) -> object:
     """The id of one `{"id": …, "property": …, "value": …}` entry, if it is one. An output
-    declared with allow_duplicate is sent as `prop@<hash>` by Dash's renderer."""
+    that may be written by several callbacks (`allow_duplicate`) comes as `children@<hash>`,
+    which Dash reads as `children`."""
     given = item.get("property") if isinstance(item, dict) else None
     if output and isinstance(given, str):
-        given = given.split("@", 1)[0]
-    if not isinstance(item, dict) or given != prop:
+        given = given.split("@")[0]
+    if given != prop:
         raise Invalid("not an input entry")
     return item.get("id")

@@ -118,15 +118,33 @@ class Stats:
     workers: set[str] = field(default_factory=set)
     seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # (when it started on time.monotonic's clock, kind, seconds, error): for time windows
+    events: list[tuple[float, str, float, str | None]] = field(default_factory=list)
 
     def record(self, kind: str, started: float, error: str | None, served_by: str | None):
         elapsed = time.perf_counter() - started
+        began = time.monotonic() - elapsed
         with self.lock:
             self.latencies[kind].append(elapsed)
+            self.events.append((began, kind, elapsed, error))
             if error:
                 self.errors.append(f"{kind}: {error}")
             if served_by:
                 self.workers.add(served_by)
+
+    def between(self, start: float, end: float) -> Stats:
+        """The requests that started in [start, end) on time.monotonic's clock."""
+        window = Stats(seconds=max(0.0, end - start))
+        for began, kind, elapsed, error in self.events:
+            if start <= began < end:
+                window.latencies[kind].append(elapsed)
+                window.events.append((began, kind, elapsed, error))
+                if error:
+                    window.errors.append(f"{kind}: {error}")
+        return window
+
+    def all_latencies(self) -> list[float]:
+        return sorted(v for values in self.latencies.values() for v in values)
 
     @property
     def requests(self) -> int:
@@ -200,12 +218,18 @@ class Viewer:
         if self.rng.random() < 0.2:
             self.request("export", "GET", view.export)
 
-    def run(self, deadline: float, zone_list: list[tuple[str, str]], max_steps: int) -> None:
+    def run(
+        self,
+        deadline: float,
+        zone_list: list[tuple[str, str]],
+        max_steps: int,
+        stop: threading.Event | None = None,
+    ) -> None:
         with self.session:
             if not self.open_app():
                 return
             for _ in range(max_steps):
-                if time.monotonic() >= deadline:
+                if time.monotonic() >= deadline or (stop is not None and stop.is_set()):
                     break
                 self.step(zone_list)
                 if self.think:
@@ -219,16 +243,18 @@ def run_load(
     think: float = 0.25,
     max_steps: int = 10_000,
     seed: int = 1,
+    stop: threading.Event | None = None,
 ) -> Stats:
-    """`viewers` concurrent viewers for `seconds`; in-flight requests finish (bounded by
-    their timeout). Returns the latencies per kind of request and every error."""
+    """`viewers` concurrent viewers for `seconds` (or until `stop` is set); in-flight
+    requests finish (bounded by their timeout). Returns the latencies per kind of request
+    and every error."""
     stats = Stats()
     zone_list = zones()
     started = time.monotonic()
     deadline = started + seconds
     with ThreadPoolExecutor(max_workers=viewers) as pool:
         crowd = [Viewer(base_url, stats, seed + n, think) for n in range(viewers)]
-        futures = [pool.submit(v.run, deadline, zone_list, max_steps) for v in crowd]
+        futures = [pool.submit(v.run, deadline, zone_list, max_steps, stop) for v in crowd]
         done, pending = wait(futures, timeout=seconds + 4 * TIMEOUT)
         for future in done:
             if future.exception() is not None:
