@@ -119,8 +119,25 @@ def plain(value: object) -> object:
     return value
 
 
+_NATIVE = frozenset({str, int, bool, type(None), date})
+
+
+def _column(series: pd.Series) -> list:
+    """A column as plain Python values (see `plain`), converted a column at a time."""
+    values = series.tolist()
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iub":
+        return values
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
+        return [v if math.isfinite(v) else None for v in values]
+    return [v if v.__class__ in _NATIVE else plain(v) for v in values]
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    """The rows as dicts of plain values: a column at a time, since pandas' own
+    `to_dict("records")` boxes every cell one by one (minutes on the 30x store)."""
+    names = list(frame.columns)
+    columns = [_column(frame.iloc[:, i]) for i in range(len(names))]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _files(sources: pd.DataFrame) -> dict[int, str]:
@@ -138,18 +155,25 @@ def build_provenance(
         frame = tables.get(name)
         if frame is None or frame.empty:
             continue
-        frame = frame[["zone_id", "year", "batch_id", "sheet", "excel_row"]].sort_values(
-            ["zone_id", "year", "excel_row"]
+        frame = frame[["zone_id", "year", "batch_id", "sheet", "excel_row"]].dropna(
+            subset=["zone_id", "year"]
         )
-        keys = [frame["zone_id"], frame["year"]]
-        counts = frame.groupby(keys).size()
-        for (zone_id, year), group in frame.groupby(keys).head(ROWS_NAMED).groupby(keys):
-            found[zone_id, int(year), name] = Source(
+        frame = frame.sort_values(["zone_id", "year", "excel_row"])
+        zone, year = frame["zone_id"].to_numpy(object), frame["year"].to_numpy()
+        batch, sheet = frame["batch_id"].tolist(), frame["sheet"].tolist()
+        excel_row = frame["excel_row"].tolist()
+        # Each (zone, year) is a run of rows in this order: its first rows name it.
+        starts = np.flatnonzero(
+            np.concatenate([[True], (zone[1:] != zone[:-1]) | (year[1:] != year[:-1])])
+        ).tolist()
+        for start, end in zip(starts, [*starts[1:], len(zone)], strict=True):
+            head = slice(start, min(start + ROWS_NAMED, end))
+            found[zone[start], int(year[start]), name] = Source(
                 name,
-                tuple(dict.fromkeys(files.get(b, "?") for b in group["batch_id"])),
-                str(group["sheet"].iloc[0]),
-                tuple(int(r) for r in group["excel_row"]),
-                int(counts[zone_id, year]),
+                tuple(dict.fromkeys(files.get(b, "?") for b in batch[head])),
+                str(sheet[start]),
+                tuple(int(r) for r in excel_row[head]),
+                end - start,
             )
     return found
 
@@ -200,16 +224,36 @@ def build_project_lists(
     order = np.lexsort((per_zone["name"].astype(str).to_numpy(), -start))
     per_zone, start, end = per_zone.iloc[order].reset_index(drop=True), start[order], end[order]
     codes, zone_ids = pd.factorize(per_zone["zone_id"])
+    zone_ids = zone_ids.tolist()  # indexed once per listed row: a list, not a pandas Index
     totals = np.bincount(codes, minlength=len(zone_ids))
     is_radical = (per_zone["ladder_class"] == RADICAL).to_numpy()
 
+    # Every row as a dict once; a year lists it as active or not, and the two variants are
+    # shared by every year and list that shows it (built as needed), which keeps the
+    # dataset small in the shared cache.
+    records = _records(per_zone)
+    listed: dict[tuple[int, bool], dict] = {}
+
+    def row(position: int, is_active: bool) -> dict:
+        found = listed.get((position, is_active))
+        if found is None:
+            base = records[position]
+            found = listed[position, is_active] = {
+                **base,
+                "active": is_active,
+                "file": files.get(base["batch_id"]),
+            }
+        return found
+
     def part(positions: np.ndarray, active: np.ndarray, counts: np.ndarray, into: dict, year):
-        records = _records(per_zone.take(positions).assign(active=active[positions]))
-        for code, row in zip(codes[positions], records, strict=True):
-            row["file"] = files.get(row["batch_id"])
-            found = into.setdefault((zone_ids[code], year), ListPart([], int(counts[code])))
+        for position, code, is_active in zip(
+            positions.tolist(), codes[positions].tolist(), active[positions].tolist(), strict=True
+        ):
+            found = into.get((zone_ids[code], year))
+            if found is None:
+                found = into[zone_ids[code], year] = ListPart([], int(counts[code]))
             if len(found.rows) < limit:
-                found.rows.append(row)
+                found.rows.append(row(position, is_active))
 
     for year in years:
         active = (start <= year) & (np.isnan(end) | (end >= year))
@@ -231,11 +275,15 @@ def _yearly_lists(frame: pd.DataFrame, order: list[str], limit: int) -> dict:
     lists: dict[tuple[str, int], ListPart] = {}
     if frame is None or frame.empty:
         return lists
-    ordered = frame.sort_values(["zone_id", "year", *order])
-    keys = [ordered["zone_id"], ordered["year"]]
-    totals = ordered.groupby(keys).size()
-    for (zone_id, year), group in ordered.groupby(keys).head(limit).groupby(keys):
-        lists[zone_id, int(year)] = ListPart(_records(group), int(totals[zone_id, year]))
+    ordered = frame.dropna(subset=["zone_id", "year"]).sort_values(["zone_id", "year", *order])
+    keys = zip(ordered["zone_id"].tolist(), ordered["year"].tolist(), strict=True)
+    for (zone_id, year), record in zip(keys, _records(ordered), strict=True):
+        found = lists.get((zone_id, int(year)))
+        if found is None:
+            found = lists[zone_id, int(year)] = ListPart([], 0)
+        found.total += 1
+        if len(found.rows) < limit:
+            found.rows.append(record)
     return lists
 
 

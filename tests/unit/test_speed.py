@@ -1,0 +1,74 @@
+"""The fast paths of issue 10 give exactly what the plain paths gave.
+
+Speed itself is measured by the scripts in bench/ (ratios printed, never asserted); these
+tests pin down that a faster way of reading or building something changed nothing a page or
+an export shows.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from dashboard import data
+from dashboard.settings import SAMPLE_DIR
+from dashboard.store.db import FACT_TABLES
+
+
+def _read_with_sqlalchemy(store, name: str) -> pd.DataFrame:
+    table = FACT_TABLES[name]
+    with store.engine.connect() as conn:
+        result = conn.execute(select(table).where(table.c.superseded_by.is_(None)))
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def test_spd001_store_reads_every_table_as_sqlalchemy_types_it(store):
+    """The driver-cursor read gives the frame SQLAlchemy's typed rows gave: dates as
+    `date`, booleans as `bool`, the same dtypes; and empty tables keep their columns."""
+    empty = {name: _read_with_sqlalchemy(store, name) for name in FACT_TABLES}
+    for name, expected in empty.items():
+        got = store.current(name)
+        assert list(got.columns) == list(expected.columns)
+        assert got.empty and (got.dtypes == expected.dtypes).all(), name
+    for path in sorted(SAMPLE_DIR.glob("*.xlsx")):
+        assert store.import_path(path).outcome == "imported"
+    checked = set()
+    for name in FACT_TABLES:
+        expected, got = _read_with_sqlalchemy(store, name), store.current(name)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        for column in got.columns:
+            kinds = {type(v) for v in got[column] if v is not None}
+            if kinds & {date, bool}:
+                checked |= kinds & {date, bool}
+    meetings = store.current("council_meetings")
+    assert isinstance(meetings["date"].iloc[0], date)
+    assert meetings["chaired"].dtype == bool
+    assert checked == {date, bool}
+
+
+def _records_one_by_one(frame: pd.DataFrame) -> list[dict]:
+    return [{k: data.plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def test_spd002_rows_as_dicts_column_by_column_match_cell_by_cell():
+    frame = pd.DataFrame(
+        {
+            "name": ["a", None, "c", "d"],
+            "count": [1, 2, 3, 4],
+            "share": [0.5, math.nan, math.inf, -1.0],
+            "year": pd.array([2020, None, 2021, 2022], dtype="Int64"),
+            "flag": [True, False, True, False],
+            "day": [date(2021, 1, 1), None, date(2021, 3, 1), None],
+            "mixed": [np.int64(3), np.float64(2.5), pd.NA, "x"],
+            "text": pd.array(["x", None, "z", "w"], dtype="str"),
+        }
+    )
+    got = data._records(frame)
+    assert got == _records_one_by_one(frame)
+    assert [type(v) for v in got[0].values()] == [str, int, float, int, bool, date, int, str]
+    assert got[1]["year"] is None and got[2]["share"] is None and got[1]["text"] is None
+    assert data._records(frame.iloc[:0]) == []
