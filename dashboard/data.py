@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import logging
 import math
@@ -29,6 +30,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
+from flask import current_app, has_app_context
 from flask_caching import Cache
 
 from .indicators import (
@@ -400,6 +402,22 @@ class Prepared:
     def __post_init__(self):
         # Finished page payloads, per dataset version (a Prepared lives as long as one).
         self.cached = lru_cache(maxsize=PAYLOADS_KEPT)(self._compute)
+        # Lists every view asks for again and again (per year, per zone), worked out once:
+        # on 400 zones a view would otherwise walk them for each of its cells.
+        self._lists: dict[tuple, list] = {}
+
+    def once(self, key: tuple, compute) -> list:
+        """`compute()`'s list, worked out once per version under `key` (a copy each time)."""
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = compute()
+        return list(found)
+
+    def forget_views(self) -> None:
+        """Forget every finished payload and list worked out since the build (the
+        benchmark's "first view": only the index itself is kept)."""
+        self.cached.cache_clear()
+        self._lists.clear()
 
     def _compute(self, builder, *args):
         return builder(self, *args)
@@ -491,10 +509,14 @@ class Prepared:
 
     def zones_in(self, year: int | None) -> list[str]:
         """Zones with a row that year, in the reference table's order."""
-        return [z for z in self.zone_ids if (z, year) in self.rows]
+        return self.once(
+            ("zones_in", year), lambda: [z for z in self.zone_ids if (z, year) in self.rows]
+        )
 
     def zone_years(self, zone_id: str) -> list[int]:
-        return [y for y in self.years if (zone_id, y) in self.rows]
+        return self.once(
+            ("zone_years", zone_id), lambda: [y for y in self.years if (zone_id, y) in self.rows]
+        )
 
     def is_member(self, zone_id: str, year: int | None) -> bool:
         """Whether the zone was part of the city that year (Klæbu joined on 1.1.2020)."""
@@ -503,6 +525,10 @@ class Prepared:
 
     def active_zones(self, year: int | None) -> list[str]:
         return [z for z in self.zone_ids if self.is_member(z, year)]
+
+    def active_count(self, year: int | None) -> int:
+        """How many zones were part of the city that year (what a median is out of)."""
+        return len(self.once(("active", year), lambda: self.active_zones(year)))
 
     # ------------------------------------------------------------ completeness
 
@@ -537,11 +563,14 @@ class Prepared:
         if year is None:
             return []
         share = self.settings.complete_pct / 100
-        return [
-            (name, c)
-            for (name, y), c in self.coverage.items()
-            if y == year and c.required and c.share < share
-        ]
+        return self.once(
+            ("partial", year),
+            lambda: [
+                (name, c)
+                for (name, y), c in self.coverage.items()
+                if y == year and c.required and c.share < share
+            ],
+        )
 
     def table_partial(self, table: str, year: int | None) -> Coverage | None:
         """The table's coverage that year if it is below the completeness share."""
@@ -581,11 +610,20 @@ def init_data(server, settings: Settings) -> None:
             CACHE_TYPE="FileSystemCache", CACHE_DIR=str(settings.cache_dir), CACHE_THRESHOLD=50
         )
     cache.init_app(server, config=config)
-    _state["store"] = Store(settings)
+    _state["store"] = server.extensions[STORE_EXTENSION] = Store(settings)
     _prepared.cache_clear()
 
 
+STORE_EXTENSION = "dashboard_store"
+
+
 def get_store():
+    """The store of the app serving this request (two apps in one process, as in the
+    tests and the benchmarks, each read their own); outside a request, the latest app's."""
+    if has_app_context():
+        store = current_app.extensions.get(STORE_EXTENSION)
+        if store is not None:
+            return store
     return _state["store"]
 
 
@@ -644,7 +682,20 @@ _LOCAL_BUILD = threading.Lock()
 @lru_cache(maxsize=2)
 def _prepared(database_url: str, version: str) -> Prepared:
     # Per process: the index costs a few milliseconds of lookups per callback afterwards.
-    return Prepared.build(get_dataset(), get_store().settings)
+    # What an earlier version left frozen may be collected again once it is let go.
+    gc.unfreeze()
+    prepared = Prepared.build(get_dataset(), get_store().settings)
+    _freeze()
+    return prepared
+
+
+def _freeze() -> None:
+    """Take what is loaded now (the app, the libraries, this version's dataset and index)
+    out of the garbage collector's full collections: they live as long as the version,
+    and walking them in every full collection (a few hundred thousand objects) was what
+    made the slowest 5 % of callbacks several times slower than the rest."""
+    gc.collect()
+    gc.freeze()
 
 
 def current() -> Prepared:

@@ -800,8 +800,24 @@ def _format(kind: str, value: float, lang: str, decimals: int, signed: bool) -> 
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
 
 
+@lru_cache(maxsize=65536)
+def _plain_number(kind: str, value: float, lang: str, decimals: int, signed: bool) -> str:
+    # A page formats a few hundred numbers, mostly the same ones as the page before: the
+    # checks, the rounding and Babel once per number.
+    places = decimals + 2 if kind == "percent" else decimals
+    return _format(kind, _clean(value, places), lang, decimals, signed)
+
+
+def _quick(value: object) -> bool:
+    """A plain, finite, formattable int or float (not a bool, NaN or numpy scalar)."""
+    kind = value.__class__
+    return (kind is float or kind is int) and math.isfinite(value) and abs(value) < 1e24
+
+
 def fmt_number(value: object, lang: str, decimals: int = 0, signed: bool = False) -> str:
     """`1 234 567`, `4,7`; `–` for no value."""
+    if _quick(value):
+        return _plain_number("decimal", value, lang, decimals, signed)
     if is_missing(value) or _unshowable(value, "number"):
         return MISSING
     return _format("decimal", _clean(value, decimals), lang, decimals, signed)
@@ -814,6 +830,8 @@ def fmt_score(value: object, lang: str) -> str:
 
 def fmt_kr(value: object, lang: str, signed: bool = False) -> str:
     """`1 234 567 kr` / `NOK 1,234,567`, whole kroner."""
+    if _quick(value):
+        return _plain_number("currency", value, lang, 0, signed)
     if is_missing(value) or _unshowable(value, "kroner"):
         return MISSING
     return _format("currency", _clean(value, 0), lang, 0, signed)
@@ -821,6 +839,8 @@ def fmt_kr(value: object, lang: str, signed: bool = False) -> str:
 
 def fmt_pct(value: object, lang: str, decimals: int = 1, signed: bool = False) -> str:
     """A share (0.032) as `3,2 %`; `−3,2 %` for negatives."""
+    if _quick(value):
+        return _plain_number("percent", value, lang, decimals, signed)
     if is_missing(value) or _unshowable(value, "share"):
         return MISSING
     return _format("percent", _clean(value, decimals + 2), lang, decimals, signed)

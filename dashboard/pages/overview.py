@@ -10,6 +10,9 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from .. import urls
 from ..components import (
+    DASH,
+    JSON,
+    Builder,
     cue_mark,
     flag_badge,
     legend,
@@ -89,14 +92,16 @@ def _zone_href(zone_id: str, year: int | None, lang: str) -> str:
     return urls.href("sone", lang, zone=zone_id, ar=year)
 
 
-def _sort_header(slug: str, label: str, model: OverviewView, lang: str, **extra) -> html.Th:
+def _sort_header(
+    slug: str, label: str, model: OverviewView, lang: str, b: Builder = DASH, **extra
+) -> html.Th:
     active = model.sort == slug
     direction = "descending" if model.descending else "ascending"
     arrow = ("▼" if model.descending else "▲") if active else "↕"
-    button = html.Button(
+    button = b.Button(
         [
             soft_hyphens(label),
-            html.Span(f" {arrow}", className="sort-arrow", **{"aria-hidden": "true"}),
+            b.Span(f" {arrow}", className="sort-arrow", **{"aria-hidden": "true"}),
         ],
         id={"type": SORT_BUTTON, "col": slug},
         className="sort-button",
@@ -104,82 +109,80 @@ def _sort_header(slug: str, label: str, model: OverviewView, lang: str, **extra)
     )
     if active:
         extra["aria-sort"] = direction
-    return html.Th(button, scope="col", **extra)
+    return b.Th(button, scope="col", **extra)
 
 
-def value_cell(cell: Cell, reason: str) -> html.Td:
+def value_cell(cell: Cell, reason: str, b: Builder = DASH) -> html.Td:
     """A value with its comparison: a symbol and a colour, and the comparison in words."""
     if cell.text == SUPPRESSED:
-        return html.Td(suppressed_cell(reason))
+        return b.Td(suppressed_cell(reason, b))
     if not cell.cue:
-        return html.Td(cell.text)
-    return html.Td(
+        return b.Td(cell.text)
+    return b.Td(
         [
-            cue_mark(cell.cue),
+            cue_mark(cell.cue, b),
             " ",
             cell.text,
-            html.Span(f" ({cell.said})", className="visually-hidden"),
+            b.Span(f" ({cell.said})", className="visually-hidden"),
         ],
         className=f"cell-{cell.cue}",
         title=cell.said,
     )
 
 
-def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table:
+def overview_table(model: OverviewView, lang: str, threshold: int, b: Builder = DASH) -> html.Table:
     """The sortable table: zone, flags, trend, then the indicators in their groups; the
     median last. The zone column stays in view when the table scrolls sideways."""
     reason = t("suppressed_reason", lang, n=threshold)
-    groups = html.Tr(
-        [html.Td(colSpan=3, className="group-spacer sticky-col")]
+    groups = b.Tr(
+        [b.Td(colSpan=3, className="group-spacer sticky-col")]
         + [
-            html.Th(t(key, lang), colSpan=len(cols), scope="colgroup", className="group")
+            b.Th(t(key, lang), colSpan=len(cols), scope="colgroup", className="group")
             for key, cols in OVERVIEW_GROUPS
         ]
     )
-    columns = html.Tr(
+    columns = b.Tr(
         [
-            _sort_header(ZONE_SORT, t("zone", lang), model, lang, className="sticky-col"),
-            _sort_header(FLAG_SORT, t("ovw_flags_col", lang), model, lang),
-            html.Th(
-                t("ovw_trend_col", lang, year=model.year - 1 if model.year else "–"), scope="col"
-            ),
+            _sort_header(ZONE_SORT, t("zone", lang), model, lang, b, className="sticky-col"),
+            _sort_header(FLAG_SORT, t("ovw_flags_col", lang), model, lang, b),
+            b.Th(t("ovw_trend_col", lang, year=model.year - 1 if model.year else "–"), scope="col"),
         ]
-        + [_sort_header(m.slug, t(m.label, lang), model, lang) for m in model.columns]
+        + [_sort_header(m.slug, t(m.label, lang), model, lang, b) for m in model.columns]
     )
     body = []
     for row in model.rows:
-        link = dcc.Link(row.zone, href=_zone_href(row.zone_id, model.year, lang))
-        flags = html.Div([flag_badge(f, lang) for f in row.flags], className="flag-cell")
+        link = b.Link(row.zone, href=_zone_href(row.zone_id, model.year, lang))
+        flags = b.Div([flag_badge(f, lang, b=b) for f in row.flags], className="flag-cell")
         trend = (
-            html.Td(
+            b.Td(
                 [
-                    html.Span(row.trend.symbol, **{"aria-hidden": "true"}),
-                    html.Span(row.trend.text, className="visually-hidden"),
+                    b.Span(row.trend.symbol, **{"aria-hidden": "true"}),
+                    b.Span(row.trend.text, className="visually-hidden"),
                 ],
                 title=row.trend.text,
                 className="trend",
             )
             if row.trend
-            else html.Td("–")
+            else b.Td("–")
         )
         body.append(
-            html.Tr(
+            b.Tr(
                 [
-                    html.Th(link, scope="row", className="sticky-col"),
-                    html.Td(flags),
+                    b.Th(link, scope="row", className="sticky-col"),
+                    b.Td(flags),
                     trend,
-                    *(value_cell(c, reason) for c in row.cells),
+                    *(value_cell(c, reason, b) for c in row.cells),
                 ]
             )
         )
-    foot = html.Tfoot(
-        html.Tr(
+    foot = b.Tfoot(
+        b.Tr(
             [
-                html.Th(t("median_all", lang), scope="row", className="sticky-col"),
-                html.Td(),
-                html.Td(),
+                b.Th(t("median_all", lang), scope="row", className="sticky-col"),
+                b.Td(),
+                b.Td(),
             ]
-            + [html.Td(v) for v in model.median]
+            + [b.Td(v) for v in model.median]
         )
     )
     caption = t(
@@ -189,13 +192,13 @@ def overview_table(model: OverviewView, lang: str, threshold: int) -> html.Table
         column=model.sort_label(lang),
         direction=t("sort_desc" if model.descending else "sort_asc", lang),
     )
-    return html.Table(
-        [html.Caption(caption), html.Thead([groups, columns]), html.Tbody(body), foot],
+    return b.Table(
+        [b.Caption(caption), b.Thead([groups, columns]), b.Tbody(body), foot],
         className="data-table overview-table",
     )
 
 
-def flag_section(p: Prepared, model: OverviewView, lang: str) -> list:
+def flag_section(p: Prepared, model: OverviewView, lang: str, b: Builder = DASH) -> list:
     """What a head of home care would act on: each kind of flag, its rule and severity, the
     zones carrying it (with why); flags most zones carry are one note for the municipality."""
     items = []
@@ -204,42 +207,47 @@ def flag_section(p: Prepared, model: OverviewView, lang: str) -> list:
     for group in summary.zone_groups:
         flag = next(f for f in names[group.zones[0][0]].flags if f.kind == group.rule.kind)
         # The severity is said in words after the rule, so the badge need not say it too.
-        links: list = [flag_badge(flag, lang, f"{group.label}:", say_severity=False), " "]
+        links: list = [
+            flag_badge(flag, lang, f"{group.label}:", say_severity=False, b=b),
+            " ",
+        ]
         for i, (zone_id, detail) in enumerate(group.zones):
             links += [", "] if i else []
-            links.append(dcc.Link(p.name(zone_id), href=_zone_href(zone_id, model.year, lang)))
+            links.append(b.Link(p.name(zone_id), href=_zone_href(zone_id, model.year, lang)))
             links.append(f" ({detail})")
         severity = severity_text(group.rule.severity, lang)
-        links.append(html.Span(f". {group.rule_text} {severity}", className="flag-rule"))
+        links.append(b.Span(f". {group.rule_text} {severity}", className="flag-rule"))
         if group.note:
-            links.append(html.Span(f" {group.note}", className="flag-rule"))
-        items.append(html.Li(links, className=f"severity-{group.rule.severity}"))
+            links.append(b.Span(f" {group.note}", className="flag-rule"))
+        items.append(b.Li(links, className=f"severity-{group.rule.severity}"))
     if not items:
-        items.append(html.Li(t("ovw_no_flags", lang, year=model.year)))
+        items.append(b.Li(t("ovw_no_flags", lang, year=model.year)))
     common = [
-        html.Li([html.Strong(g.note), html.Span(f" {g.rule_text}", className="flag-rule")])
+        b.Li([b.Strong(g.note), b.Span(f" {g.rule_text}", className="flag-rule")])
         for g in summary.common
     ]
-    parts = [html.Ul(items, className="flag-summary")]
+    parts = [b.Ul(items, className="flag-summary")]
     if model.history:
-        parts.append(html.P(model.history, className="note"))
+        parts.append(b.P(model.history, className="note"))
     if common:
         parts += [
-            html.H3(t("ovw_common_title", lang), className="common-title"),
-            html.Ul(common, className="common-notes"),
+            b.H3(t("ovw_common_title", lang), className="common-title"),
+            b.Ul(common, className="common-notes"),
         ]
     return parts
 
 
-def render(p: Prepared, year: int | None, lang: str, sort: str, descending: bool):
+def render(
+    p: Prepared, year: int | None, lang: str, sort: str, descending: bool, b: Builder = DASH
+):
     model = overview(p, year, lang, sort, descending)
-    table = overview_table(model, lang, p.dataset.threshold)
-    return model, flag_section(p, model, lang), table, notes_block(model.notes)
+    table = overview_table(model, lang, p.dataset.threshold, b)
+    return model, flag_section(p, model, lang, b), table, notes_block(model.notes, b)
 
 
 def _rendered(p: Prepared, year, lang: str, sort: str, descending: bool):
     """What the callback sends, as plain JSON once per version and view (see `plain`)."""
-    model, flags, table, notes = render(p, year, lang, sort, descending)
+    model, flags, table, notes = render(p, year, lang, sort, descending, JSON)
     return (model, *plain([flags, table, notes]))
 
 

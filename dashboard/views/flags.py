@@ -142,6 +142,11 @@ class Flag:
 
 def flags_for(p: Prepared, zone_id: str, year: int | None, lang: str) -> list[Flag]:
     """Every flag one zone carries in one year, the most severe first."""
+    # Asked for by each panel of a zone and twice per zone by the overview: once per version.
+    return p.once(("flags", zone_id, year, lang), lambda: _flags_for(p, zone_id, year, lang))
+
+
+def _flags_for(p: Prepared, zone_id: str, year: int | None, lang: str) -> list[Flag]:
     row = p.row(zone_id, year)
     if row is None:
         return []

@@ -72,3 +72,77 @@ def test_spd002_rows_as_dicts_column_by_column_match_cell_by_cell():
     assert [type(v) for v in got[0].values()] == [str, int, float, int, bool, date, int, str]
     assert got[1]["year"] is None and got[2]["share"] is None and got[1]["text"] is None
     assert data._records(frame.iloc[:0]) == []
+
+
+def _through_plotly(value):
+    """What `plain` gave before it walked the tree: a round trip through plotly's encoder."""
+    import json
+
+    from plotly.io.json import to_json_plotly
+
+    return json.loads(to_json_plotly(value))
+
+
+def _same_for_the_browser(value):
+    """A tree with `children: null` left out: Dash writes it for some components built
+    without children and not for others, and the renderer reads both as no children."""
+    if isinstance(value, dict):
+        return {
+            k: _same_for_the_browser(v)
+            for k, v in value.items()
+            if not (k == "children" and v is None)
+        }
+    if isinstance(value, list):
+        return [_same_for_the_browser(v) for v in value]
+    return value
+
+
+def test_spd003_callback_answers_built_as_json_match_the_components(ui_app):
+    """Every page callback builds its answer directly as JSON (`components.JSON`); that is
+    exactly what Dash would send for the same pieces built as components, and the walk that
+    replaced plotly's encoder gives what the encoder gave (NaN and infinities as null)."""
+    from dashboard.components import DASH, JSON, data_table, facts_list, plain
+    from dashboard.data import current
+    from dashboard.i18n import t
+    from dashboard.pages import compare, overview, zone
+    from dashboard.views.compare import compare as compare_view
+    from dashboard.views.zone import zone_panels
+
+    p = current()
+    reason = t("suppressed_reason", "nb", n=p.dataset.threshold)
+    for zone_id in p.zone_ids:
+        for year in p.years:
+            for lang in ("nb", "en"):
+                for view in zone_panels(p, zone_id, year, lang):
+                    pairs = [
+                        (data_table(view.table, reason), data_table(view.table, reason, b=JSON)),
+                        (facts_list(view.facts, reason), facts_list(view.facts, reason, JSON)),
+                        (zone.note_items(view, lang), zone.note_items(view, lang, JSON)),
+                    ]
+                    if view.key in zone.LISTINGS:
+                        pairs.append(
+                            (
+                                zone.listing(view, zone_id, year, lang),
+                                zone.listing(view, zone_id, year, lang, JSON),
+                            )
+                        )
+                    for built, as_json in pairs:
+                        assert plain(built) == _through_plotly(built)
+                        assert _same_for_the_browser(plain(built)) == plain(as_json)
+                payload = zone._payload(p, zone_id, year, lang)
+                assert payload == _through_plotly(payload)
+    for year in p.years:
+        for sort in ("sone", "flagg", "oppfolging"):
+            for descending in (False, True):
+                args = (p, year, "nb", sort, descending)
+                built = list(overview.render(*args)[1:])
+                assert plain(built) == _through_plotly(built)
+                assert _same_for_the_browser(plain(built)) == list(overview._rendered(*args)[1:])
+        model = compare_view(p, "heimdal", ["nardo", "tiller"], year, "en")
+        built = list(compare.render(model, "en", p.dataset.threshold))
+        as_json = list(compare.render(model, "en", p.dataset.threshold, JSON))
+        assert plain(built) == _through_plotly(built)
+        assert _same_for_the_browser(plain(built)) == plain(as_json)
+    nan = {"x": [1.0, float("nan"), float("inf")], "y": (np.float64(2.5), np.int64(3))}
+    assert plain(nan) == _through_plotly(nan) == {"x": [1.0, None, None], "y": [2.5, 3]}
+    assert plain(DASH.Td("a", title="b")) == plain(JSON.Td("a", title="b"))
