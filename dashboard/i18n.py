@@ -168,6 +168,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Key figures per zone {year}. Sorted by {column}, {direction}.",
     ),
     "ovw_table_title": ("Alle soner {year}", "All zones {year}"),
+    "ovw_pages_label": ("Sider i tabellen", "Pages of the table"),
+    "ovw_page_status": (
+        "Side {page} av {pages}: sone {first}–{last} av {total}.",
+        "Page {page} of {pages}: zones {first}–{last} of {total}.",
+    ),
+    "ovw_page_button": ("Side {page} av {pages}", "Page {page} of {pages}"),
+    "ovw_flag_more": (
+        "og {n} soner til (tabellen sortert etter flagg viser alle)",
+        "and {n} more zones (the table sorted by flags shows them all)",
+    ),
     "ovw_flags_col": ("Flagg", "Flags"),
     "ovw_trend_col": ("Endring siden {year}", "Change since {year}"),
     "trend_text": (

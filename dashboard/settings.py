@@ -115,6 +115,9 @@ class Settings:
     max_callback_bytes: int = field(default_factory=lambda: _env_int("MAX_CALLBACK_KB", 16) * 1024)
     # Pages list at most this many rows (projects, goals); the export has them all.
     list_limit: int = field(default_factory=lambda: _env_int("LIST_LIMIT", 50))
+    # The overview's table shows this many zones a page; more zones than that get pages,
+    # the flagged ones first.
+    overview_page_size: int = field(default_factory=lambda: _env_int("OVERVIEW_PAGE_SIZE", 50))
     # A year is complete for a panel when this share (%) of the zones have data for it.
     complete_pct: int = field(default_factory=lambda: _env_int("COMPLETE_PCT", 75))
     # A goal is "close" when its result misses the target by at most this % of the target.
@@ -133,6 +136,10 @@ class Settings:
             raise ValueError(
                 "DASHBOARD_YEAR_MIN and DASHBOARD_YEAR_MAX must lie within 2000-2100 (the data "
                 f"contract), the first not after the second; got {self.year_min}-{self.year_max}"
+            )
+        if not 1 <= self.overview_page_size <= 1000:
+            raise ValueError(
+                f"DASHBOARD_OVERVIEW_PAGE_SIZE must be 1-1000, got {self.overview_page_size}"
             )
 
     def with_overrides(self, **changes) -> Settings:

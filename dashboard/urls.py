@@ -238,7 +238,8 @@ ZONES = Zones()
 LANG = Choice(LANGS, DEFAULT_LANG)
 SORT = Choice(SORTS, ZONE_SORT)
 DIRECTION = Choice(DIRECTIONS, ASC)
-SORT_STATE = Record({"sorter": SORT, "retning": DIRECTION})
+PAGE_NUMBER = Number(1, 100_000, 1)  # a page of the overview's table
+SORT_STATE = Record({"sorter": SORT, "retning": DIRECTION, "side": PAGE_NUMBER})
 VIEW = ViewStore()
 CLICKS = Clicks()
 
@@ -250,7 +251,9 @@ class PageGrammar:
 
 
 PAGE_GRAMMAR: dict[str, PageGrammar] = {
-    "oversikt": PageGrammar("/", {"ar": YEAR, "sorter": SORT, "retning": DIRECTION}),
+    "oversikt": PageGrammar(
+        "/", {"ar": YEAR, "sorter": SORT, "retning": DIRECTION, "side": PAGE_NUMBER}
+    ),
     "sone": PageGrammar("/sone/{zone}", {"ar": YEAR}),
     "sammenlign": PageGrammar("/sammenlign", {"soner": ZONES, "ar": YEAR}),
     "mote": PageGrammar(

@@ -31,7 +31,8 @@ from ..i18n import SUPPRESSED, soft_hyphens, t
 from ..metrics import OVERVIEW_GROUPS
 from ..urls import ASC, DESC, FLAG_SORT, ZONE_SORT, make_view
 from ..views.common import data_sources, year_choices
-from ..views.overview import Cell, OverviewView, overview
+from ..views.flags import flags_for
+from ..views.overview import Cell, OverviewView, default_sort, overview
 from ..web.callback_guard import Each, declare
 
 PAGE = "oversikt"
@@ -41,6 +42,9 @@ TABLE = "ovw-table"
 NOTES = "ovw-notes"
 SORT = "ovw-sort-state"
 SORT_BUTTON = "ovw-sort"
+PAGE_BUTTON = "ovw-page"
+FLAG_ZONES_NAMED = 10  # zones named per kind of flag; the table sorted by flags has them all
+PAGE_BUTTONS = 9  # page buttons shown at most: the first, the last and those around this one
 
 
 def register(app) -> None:
@@ -60,6 +64,7 @@ def register(app) -> None:
         Output(view_id(PAGE), "data"),
         Input(YEAR, "data"),
         Input({"type": SORT_BUTTON, "col": ALL}, "n_clicks"),
+        Input({"type": PAGE_BUTTON, "page": ALL}, "n_clicks"),
         State(SORT, "data"),
         State(view_id(PAGE), "data"),
         prevent_initial_call=True,
@@ -69,6 +74,11 @@ def register(app) -> None:
         app,
         (YEAR, "data", urls.YEAR),
         ({"type": SORT_BUTTON, "col": ALL}, "n_clicks", Each(urls.CLICKS, {"col": urls.SORT})),
+        (
+            {"type": PAGE_BUTTON, "page": ALL},
+            "n_clicks",
+            Each(urls.CLICKS, {"page": urls.PAGE_NUMBER}, max_items=PAGE_BUTTONS),
+        ),
         (SORT, "data", urls.SORT_STATE),
         (view_id(PAGE), "data", urls.VIEW),
     )
@@ -192,29 +202,93 @@ def overview_table(model: OverviewView, lang: str, threshold: int, b: Builder = 
         column=model.sort_label(lang),
         direction=t("sort_desc" if model.descending else "sort_asc", lang),
     )
+    if model.pages > 1:
+        caption = f"{caption} {page_status(model, lang)}"
     return b.Table(
         [b.Caption(caption), b.Thead([groups, columns]), b.Tbody(body), foot],
         className="data-table overview-table",
     )
 
 
+def page_status(model: OverviewView, lang: str) -> str:
+    """'Side 2 av 8: sone 51–100 av 400.'"""
+    return t(
+        "ovw_page_status",
+        lang,
+        page=model.page,
+        pages=model.pages,
+        first=model.first,
+        last=model.first + len(model.rows) - 1,
+        total=model.total,
+    )
+
+
+def page_numbers(page: int, pages: int) -> list[int | None]:
+    """The pages with a button (None: a gap): all of them when they are few, otherwise the
+    first, the last and the ones around `page`."""
+    if pages <= PAGE_BUTTONS:
+        return list(range(1, pages + 1))
+    around = (PAGE_BUTTONS - 3) // 2
+    low = min(max(page - around, 2), pages - 2 * around - 1)
+    found: list[int | None] = []
+    for number in [1, *range(low, low + 2 * around + 1), pages]:
+        if found and number - found[-1] > 1:
+            found.append(None)
+        found.append(number)
+    return found
+
+
+def pager(model: OverviewView, lang: str, b: Builder = DASH):
+    """Buttons for the table's pages, with where this page is said in words."""
+    buttons = []
+    for number in page_numbers(model.page, model.pages):
+        if number is None:
+            buttons.append(b.Span("…", className="pager-gap", **{"aria-hidden": "true"}))
+            continue
+        current = {"aria-current": "page"} if number == model.page else {}
+        buttons.append(
+            b.Button(
+                str(number),
+                id={"type": PAGE_BUTTON, "page": number},
+                type="button",
+                className="chip pager-button",
+                # The label holds the number shown, so speech input finds the button by it.
+                **{"aria-label": t("ovw_page_button", lang, page=number, pages=model.pages)},
+                **current,
+            )
+        )
+    return b.Nav(
+        [
+            # Said again when a button has moved the table (the button keeps the focus).
+            b.P(page_status(model, lang), className="pager-status", role="status"),
+            b.Div(buttons, className="chips"),
+        ],
+        className="pager",
+        **{"aria-label": t("ovw_pages_label", lang)},
+    )
+
+
 def flag_section(p: Prepared, model: OverviewView, lang: str, b: Builder = DASH) -> list:
     """What a head of home care would act on: each kind of flag, its rule and severity, the
-    zones carrying it (with why); flags most zones carry are one note for the municipality."""
+    zones carrying it (with why); flags most zones carry are one note for the municipality.
+    A kind carried by many zones names the first FLAG_ZONES_NAMED and counts the rest."""
     items = []
     summary = model.summary
-    names = {row.zone_id: row for row in model.rows}
     for group in summary.zone_groups:
-        flag = next(f for f in names[group.zones[0][0]].flags if f.kind == group.rule.kind)
+        first = flags_for(p, group.zones[0][0], model.year, lang)
+        flag = next(f for f in first if f.kind == group.rule.kind)
         # The severity is said in words after the rule, so the badge need not say it too.
         links: list = [
             flag_badge(flag, lang, f"{group.label}:", say_severity=False, b=b),
             " ",
         ]
-        for i, (zone_id, detail) in enumerate(group.zones):
+        for i, (zone_id, detail) in enumerate(group.zones[:FLAG_ZONES_NAMED]):
             links += [", "] if i else []
             links.append(b.Link(p.name(zone_id), href=_zone_href(zone_id, model.year, lang)))
             links.append(f" ({detail})")
+        if len(group.zones) > FLAG_ZONES_NAMED:
+            more = t("ovw_flag_more", lang, n=len(group.zones) - FLAG_ZONES_NAMED)
+            links.append(f" {more}")
         severity = severity_text(group.rule.severity, lang)
         links.append(b.Span(f". {group.rule_text} {severity}", className="flag-rule"))
         if group.note:
@@ -238,23 +312,44 @@ def flag_section(p: Prepared, model: OverviewView, lang: str, b: Builder = DASH)
 
 
 def render(
-    p: Prepared, year: int | None, lang: str, sort: str, descending: bool, b: Builder = DASH
+    p: Prepared,
+    year: int | None,
+    lang: str,
+    sort: str,
+    descending: bool,
+    b: Builder = DASH,
+    page: int = 1,
 ):
-    model = overview(p, year, lang, sort, descending)
+    """The view model, the flags, the table (with its pager when it has pages), the notes."""
+    model = overview(p, year, lang, sort, descending, page)
     table = overview_table(model, lang, p.dataset.threshold, b)
+    if model.pages > 1:
+        table = [table, pager(model, lang, b)]
     return model, flag_section(p, model, lang, b), table, notes_block(model.notes, b)
 
 
-def _rendered(p: Prepared, year, lang: str, sort: str, descending: bool):
+def _rendered(p: Prepared, year, lang: str, sort: str, descending: bool, page: int = 1):
     """What the callback sends, as plain JSON once per version and view (see `plain`)."""
-    model, flags, table, notes = render(p, year, lang, sort, descending, JSON)
+    model, flags, table, notes = render(p, year, lang, sort, descending, JSON, page)
     return (model, *plain([flags, table, notes]))
 
 
-def _view(model: OverviewView, lang: str) -> dict:
-    sort = None if model.sort == ZONE_SORT and not model.descending else model.sort
+def _view(p: Prepared, model: OverviewView, lang: str) -> dict:
+    # The order is left out of the address when it is the one the page starts with, so the
+    # address read back gives this same table (the default differs once the table has pages).
+    default = default_sort(p, model.year) == (model.sort, model.descending)
+    sort = None if default else model.sort
     direction = (DESC if model.descending else ASC) if sort else None
-    return make_view(PAGE, lang, title=_title(lang), ar=model.year, sorter=sort, retning=direction)
+    page = model.page if model.page > 1 else None
+    return make_view(
+        PAGE, lang, title=_title(lang), ar=model.year, sorter=sort, retning=direction, side=page
+    )
+
+
+def _sort_state(model: OverviewView) -> dict:
+    """What the sort store keeps: the column, the direction and the page (when not the first)."""
+    state = {"sorter": model.sort, "retning": DESC if model.descending else ASC}
+    return {**state, "side": model.page} if model.page > 1 else state
 
 
 def _title(lang: str) -> str:
@@ -268,8 +363,10 @@ def layout(**query):
     p = current()
     state = urls.parse(PAGE, query, p.known)
     lang, year = state.lang, state.get("ar")
-    descending = state.get("retning") == DESC
-    model, flags, table, notes = render(p, year, lang, state.get("sorter"), descending)
+    sort, descending = state.get("sorter"), state.get("retning") == DESC
+    if query.get("sorter") is None:
+        sort, descending = default_sort(p, year)
+    model, flags, table, notes = render(p, year, lang, sort, descending, page=state.get("side"))
     content = [
         html.H1(t("ovw_title", lang)),
         html.P(t("ovw_intro", lang), className="lead"),
@@ -292,24 +389,30 @@ def layout(**query):
             className="panel table-panel",
             **{"aria-label": t("ovw_table_title", lang, year=year)},
         ),
-        dcc.Store(id=SORT, data={"sorter": model.sort, "retning": DESC if descending else ASC}),
+        dcc.Store(id=SORT, data=_sort_state(model)),
     ]
-    return page_shell(content, lang, PAGE, p.dataset, _view(model, lang))
+    return page_shell(content, lang, PAGE, p.dataset, _view(p, model, lang))
 
 
-def update(year, _clicks, sort_state, view):
-    """Callback: a new year or a sort click redraws the flags, the notes and the table.
+def update(year, _clicks, _pages, sort_state, view):
+    """Callback: a new year, a sort click or a page button redraws the flags, the notes and
+    the table (a new year or order starts at its first page).
 
     Its inputs were checked by the callback guard; they are parsed here once more so that a
     year without data or a column the overview does not show falls back to the default."""
-    clicked = ctx.triggered_id.get("col") if isinstance(ctx.triggered_id, dict) else None
-    return update_view(current(), year, sort_state, clicked, urls.VIEW.parse(view, None))
+    triggered = ctx.triggered_id if isinstance(ctx.triggered_id, dict) else {}
+    clicked = triggered.get("col") if triggered.get("type") == SORT_BUTTON else None
+    page = triggered.get("page") if triggered.get("type") == PAGE_BUTTON else 1
+    lang = urls.VIEW.parse(view, None)
+    return update_view(current(), year, sort_state, clicked, lang, page)
 
 
-def update_view(p: Prepared, year, sort_state, clicked, lang):
+def update_view(p: Prepared, year, sort_state, clicked, lang, page=1):
     clicked = clicked if clicked in urls.SORTS else None
-    state = next_sort(urls.SORT_STATE.parse(sort_state, p.known), clicked)
+    parsed = urls.SORT_STATE.parse(sort_state, p.known)
+    state = next_sort({k: parsed[k] for k in ("sorter", "retning")}, clicked)
+    page = urls.PAGE_NUMBER.parse(page, p.known) if clicked is None else 1
     year = p.year_of(year)
     descending = state["retning"] == DESC
-    model, flags, table, notes = p.cached(_rendered, year, lang, state["sorter"], descending)
-    return flags, table, notes, state, _view(model, lang)
+    model, flags, table, notes = p.cached(_rendered, year, lang, state["sorter"], descending, page)
+    return flags, table, notes, _sort_state(model), _view(p, model, lang)
