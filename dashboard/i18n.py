@@ -205,6 +205,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Claw-back {n} years running or more, all years: {items}.",
     ),
     "ovw_spiral_item": ("{zone} ({first}–{last})", "{zone} ({first}–{last})"),
+    "ovw_spiral_more": (
+        "og {n} til (de siste er nevnt)",
+        "and {n} more (the latest are named)",
+    ),
     # ------------------------------------------------------------ flags
     "severity_high": ("høy", "high"),
     "severity_medium": ("middels", "medium"),

@@ -211,3 +211,22 @@ def test_ovp010_the_export_of_a_paged_overview_has_every_zone_in_the_page_s_orde
     # The same order as the table, which starts with the flagged zones when it has pages.
     flags_first = overview(current(), 2021, "nb", "flagg", True, page_size=5)
     assert zones == [r.zone_id for r in flags_first.rows]
+
+
+def test_ovp011_the_spiral_history_names_the_latest_runs_and_counts_the_rest(ui_prepared):
+    from dashboard.views import flags
+
+    p = ui_prepared.__class__.build(
+        ui_prepared.dataset, ui_prepared.settings.with_overrides(flag_spiral_years=1)
+    )
+    runs = flags.spiral_runs(p)
+    assert len(runs) == 2  # any year of inntrekk is a run of one year
+    latest = [max(runs, key=lambda r: (r[2], r[1]))]
+    text = flags.spiral_history(p, "nb", named=1)
+    named = [r for r in runs if f"{p.name(r[0])} ({r[1]}–{r[2]})" in text]
+    assert sorted(named) == sorted(latest)
+    assert "og 1 til" in text
+    assert "and 1 more" in flags.spiral_history(p, "en", named=1)
+    # Few enough, every run is named as before, and nothing is counted.
+    whole = flags.spiral_history(p, "nb", named=len(runs))
+    assert " til" not in whole and all(f"({a}–{b})" in whole for _z, a, b in runs)
