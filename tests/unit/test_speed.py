@@ -146,3 +146,34 @@ def test_spd003_callback_answers_built_as_json_match_the_components(ui_app):
     nan = {"x": [1.0, float("nan"), float("inf")], "y": (np.float64(2.5), np.int64(3))}
     assert plain(nan) == _through_plotly(nan) == {"x": [1.0, None, None], "y": [2.5, 3]}
     assert plain(DASH.Td("a", title="b")) == plain(JSON.Td("a", title="b"))
+
+
+def test_spd004_answers_are_encoded_by_orjson_and_say_what_the_json_engine_says(ui_app):
+    """orjson (a dependency for this) makes plotly's encoder, which Dash sends every callback
+    answer and layout through, several times faster; what the browser gets must not change:
+    the same JSON as plotly's own json engine, NaN and infinities as null, components too."""
+    import json
+
+    import plotly.io as pio
+    from _plotly_utils.optional_imports import get_module
+    from plotly.io.json import to_json_plotly
+
+    from dashboard.data import current
+    from dashboard.pages import compare, overview, zone
+    from dashboard.views.compare import compare as compare_view
+
+    # plotly's "auto" engine is orjson when it can be imported: so it is for every answer.
+    assert get_module("orjson") is not None and pio.json.config.default_engine == "auto"
+    p = current()
+    answers = []
+    for year in p.years:
+        answers.append(zone._payload(p, "saupstad", year, "nb"))
+        answers.append(list(overview._rendered(p, year, "en", "flagg", True)[1:]))
+        answers.append(list(overview.render(p, year, "nb", "sone", False)[1:]))  # components
+        model = compare_view(p, "heimdal", ["nardo", "tiller"], year, "nb")
+        answers.append(list(compare.render(model, "nb", p.dataset.threshold)))
+    answers.append(overview.layout(ar=str(p.years[-1])))
+    answers.append({"x": [1.0, float("nan"), float("inf")], "y": (np.float64(2.5), np.int64(3))})
+    for answer in answers:
+        fast = to_json_plotly(answer, engine="orjson")
+        assert json.loads(fast) == json.loads(to_json_plotly(answer, engine="json"))
