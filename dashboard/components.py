@@ -192,10 +192,10 @@ def plain(value):
     per version is then sent without turning hundreds of components into JSON again.
 
     A walk over the tree, not a JSON round trip: the parts built with `JSON` (below) are
-    plain already. What plotly's encoder would turn into null (NaN, infinities) becomes
-    None; anything unusual is left to that encoder."""
+    plain already, and are kept as they are. What plotly's encoder would turn into null
+    (NaN, infinities) becomes None; anything unusual is left to that encoder."""
     kind = value.__class__
-    if kind is str or kind is int or kind is bool or value is None:
+    if kind is str or kind is int or kind is bool or value is None or kind is _Element:
         return value
     if kind is float:
         return value if math.isfinite(value) else None
@@ -231,10 +231,14 @@ class Builder:
         return _element("Link", "dash_core_components", children, props)
 
 
+class _Element(dict):
+    """A component as JSON, built by `JSON`: plain all the way down (text and elements)."""
+
+
 def _element(tag: str, namespace: str, children, props: dict) -> dict:
     if children is not None:
         props = {"children": children, **props}
-    return {"props": props, "type": tag, "namespace": namespace}
+    return _Element(props=props, type=tag, namespace=namespace)
 
 
 DASH, JSON = Builder(False), Builder(True)
