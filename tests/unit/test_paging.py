@@ -19,6 +19,7 @@ from dashboard.app import create_app
 from dashboard.data import current
 from dashboard.pages import overview as page
 from dashboard.views.overview import overview
+from tests.unit.test_guard import callback_outputs
 from tests.unit.test_pages import by_type, find, plain_nodes, plain_text, texts
 
 
@@ -97,17 +98,12 @@ def test_ovp005_the_page_number_is_part_of_the_url_grammar():
 
 
 def _overview_body(client, pages: list, state: dict) -> dict:
-    deps = json.loads(client.get("/_dash-dependencies").data)
-    spec = next(d for d in deps if "ovw-table.children" in d["output"])
-    outputs = []
-    for part in spec["output"].strip(".").split("..."):
-        ident, prop = part.rsplit(".", 1)
-        outputs.append({"id": json.loads(ident) if ident[0] == "{" else ident, "property": prop})
+    output, outputs = callback_outputs(client, "ovw-table.children")
     buttons = [
         {"id": {"type": page.SORT_BUTTON, "col": "sone"}, "property": "n_clicks", "value": None}
     ]
     return {
-        "output": spec["output"],
+        "output": output,
         "outputs": outputs,
         "inputs": [
             {"id": "ovw-year", "property": "data", "value": 2021},
