@@ -9,10 +9,12 @@ page callback only has to publish its new view (see `register_shell_callbacks`).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from datetime import date
 
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html
+from dash.development.base_component import Component
 from plotly.io.json import to_json_plotly
 
 from . import urls
@@ -234,8 +236,59 @@ def page_shell(
 
 def plain(value):
     """Components as the plain JSON Dash sends for them, done once: a callback answer kept
-    per version is then sent without turning hundreds of components into JSON again."""
+    per version is then sent without turning hundreds of components into JSON again.
+
+    A walk over the tree, not a JSON round trip: the parts built with `JSON` (below) are
+    plain already, and are kept as they are. What plotly's encoder would turn into null
+    (NaN, infinities) becomes None; anything unusual is left to that encoder."""
+    kind = value.__class__
+    if kind is str or kind is int or kind is bool or value is None or kind is _Element:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is list or kind is tuple:
+        return [plain(v) for v in value]
+    if kind is dict:
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, Component):
+        found = value.to_plotly_json()
+        found["props"] = {k: plain(v) for k, v in found["props"].items()}
+        return found
     return json.loads(to_json_plotly(value))
+
+
+class Builder:
+    """Makes the pieces below either as Dash components (`DASH`: page layouts, which the
+    tests walk) or directly as the plain JSON Dash sends for them (`JSON`: callback
+    answers). One piece of code serves both; `JSON` skips building and serialising
+    component objects, which took most of a callback's time on a table of a few hundred
+    cells. `b.Td(children, **props)` for any html element, `b.Link(...)` for dcc.Link."""
+
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+
+    def __getattr__(self, tag: str):
+        if not self.as_json:
+            return getattr(html, tag)
+        return lambda children=None, **props: _element(tag, "dash_html_components", children, props)
+
+    def Link(self, children=None, **props):
+        if not self.as_json:
+            return dcc.Link(children, **props)
+        return _element("Link", "dash_core_components", children, props)
+
+
+class _Element(dict):
+    """A component as JSON, built by `JSON`: plain all the way down (text and elements)."""
+
+
+def _element(tag: str, namespace: str, children, props: dict) -> dict:
+    if children is not None:
+        props = {"children": children, **props}
+    return _Element(props=props, type=tag, namespace=namespace)
+
+
+DASH, JSON = Builder(False), Builder(True)
 
 
 def _as_list(children) -> list:
@@ -286,51 +339,51 @@ def shell_link_values(view: dict | None, names: list[str], zone: str | None = No
 # ---------------------------------------------------------------- content pieces
 
 
-def suppressed_cell(reason: str) -> html.Span:
+def suppressed_cell(reason: str, b: Builder = DASH) -> html.Span:
     """':' as Statistics Norway shows a withheld number, with the reason for screen readers."""
-    return html.Span(
+    return b.Span(
         [
-            html.Span(SUPPRESSED, **{"aria-hidden": "true"}),
-            html.Span(reason, className="visually-hidden"),
+            b.Span(SUPPRESSED, **{"aria-hidden": "true"}),
+            b.Span(reason, className="visually-hidden"),
         ],
         className="suppressed",
         title=reason,
     )
 
 
-def _cell(text, reason: str):
-    return suppressed_cell(reason) if text == SUPPRESSED else text
+def _cell(text, reason: str, b: Builder = DASH):
+    return suppressed_cell(reason, b) if text == SUPPRESSED else text
 
 
-def value_cells(texts: Sequence[str], reason: str) -> list[html.Td]:
+def value_cells(texts: Sequence[str], reason: str, b: Builder = DASH) -> list[html.Td]:
     """Table cells for formatted values; ':' becomes a withheld-value cell."""
-    return [html.Td(_cell(c, reason)) for c in texts]
+    return [b.Td(_cell(c, reason, b)) for c in texts]
 
 
-def data_table(table: TableView, reason: str = "", class_name: str = "data-table") -> html.Table:
+def data_table(
+    table: TableView, reason: str = "", class_name: str = "data-table", b: Builder = DASH
+) -> html.Table:
     """A real <table>: caption, column headers, and each row's first cell as its header."""
-    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in table.columns]))
-    body = html.Tbody(
+    head = b.Thead(b.Tr([b.Th(c, scope="col") for c in table.columns]))
+    body = b.Tbody(
         [
-            html.Tr([html.Th(_cell(row[0], reason), scope="row"), *value_cells(row[1:], reason)])
+            b.Tr([b.Th(_cell(row[0], reason, b), scope="row"), *value_cells(row[1:], reason, b)])
             for row in table.rows
         ]
     )
-    parts = [html.Caption(table.caption), head, body]
+    parts = [b.Caption(table.caption), head, body]
     if table.foot:
         parts.append(
-            html.Tfoot(
+            b.Tfoot(
                 [
-                    html.Tr([html.Th(row[0], scope="row"), *value_cells(row[1:], reason)])
+                    b.Tr([b.Th(row[0], scope="row"), *value_cells(row[1:], reason, b)])
                     for row in table.foot
                 ]
             )
         )
     if not table.note:
-        return html.Table(parts, className=class_name)
-    return html.Div(
-        [html.Table(parts, className=class_name), html.P(table.note, className="table-note")]
-    )
+        return b.Table(parts, className=class_name)
+    return b.Div([b.Table(parts, className=class_name), b.P(table.note, className="table-note")])
 
 
 def table_details(table: TableView, lang: str, reason: str = "", body_id: str | None = None):
@@ -386,9 +439,9 @@ def legend(lang: str, threshold: int, cues: bool = False) -> html.P:
 CUE_SYMBOLS = {"better": "+", "worse": "−", "over": "!", "under": "!"}
 
 
-def cue_mark(cue: str) -> html.Span:
+def cue_mark(cue: str, b: Builder = DASH) -> html.Span:
     """The symbol of a cell's comparison, in its colour (the colour is never the only sign)."""
-    return html.Span(CUE_SYMBOLS[cue], className=f"cue cue-{cue}", **{"aria-hidden": "true"})
+    return b.Span(CUE_SYMBOLS[cue], className=f"cue cue-{cue}", **{"aria-hidden": "true"})
 
 
 def chart(prefix: str, figure, summary: str, scroll_label: str | None = None):
@@ -413,25 +466,25 @@ def chart(prefix: str, figure, summary: str, scroll_label: str | None = None):
     )
 
 
-def facts_list(facts: list[tuple[str, str]], reason: str = "") -> list:
+def facts_list(facts: list[tuple[str, str]], reason: str = "", b: Builder = DASH) -> list:
     """<dl> children: label and value pairs."""
     items = []
     for label, value in facts:
-        items.append(html.Div([html.Dt(label), html.Dd(_cell(value, reason))], className="fact"))
+        items.append(b.Div([b.Dt(label), b.Dd(_cell(value, reason, b))], className="fact"))
     return items
 
 
 def flag_badge(
-    flag: Flag, lang: str, label: str | None = None, say_severity: bool = True
+    flag: Flag, lang: str, label: str | None = None, say_severity: bool = True, b: Builder = DASH
 ) -> html.Span:
     """A flag says its meaning in words; the shape before it is extra, never the only sign.
     Its severity is said too (hidden words for screen readers, a class for the colour)."""
     severity = severity_text(flag.severity, lang)
-    return html.Span(
+    return b.Span(
         [
-            html.Span(flag.icon, className="flag-icon", **{"aria-hidden": "true"}),
-            html.Span(label or flag.label, className="flag-label"),
-            html.Span(f" {severity}", className="visually-hidden") if say_severity else None,
+            b.Span(flag.icon, className="flag-icon", **{"aria-hidden": "true"}),
+            b.Span(label or flag.label, className="flag-label"),
+            b.Span(f" {severity}", className="visually-hidden") if say_severity else None,
         ],
         className=f"flag flag-{flag.kind} severity-{flag.severity}",
         title=f"{flag.detail}. {flag.rule}",
@@ -443,13 +496,16 @@ def severity_text(severity: int, lang: str) -> str:
     return t("severity_said", lang, level=t(SEVERITY_KEYS[severity], lang))
 
 
-def flag_list(flags: list[Flag], lang: str) -> html.Ul | str:
+def flag_list(flags: list[Flag], lang: str, b: Builder = DASH) -> html.Ul | str:
     if not flags:
         return ""
-    return html.Ul(
+    return b.Ul(
         [
-            html.Li(
-                [flag_badge(f, lang), html.Span(f" {f.detail}. {f.rule}", className="flag-detail")]
+            b.Li(
+                [
+                    flag_badge(f, lang, b=b),
+                    b.Span(f" {f.detail}. {f.rule}", className="flag-detail"),
+                ]
             )
             for f in flags
         ],
@@ -521,18 +577,18 @@ def year_choice(group: str, choices: list[Option], value: int | None, lang: str)
     return choice(group, t("choose_year", lang), choices, value)
 
 
-def list_export_links(table: str, side: str, year, zones, lang: str) -> html.P:
+def list_export_links(table: str, side: str, year, zones, lang: str, b: Builder = DASH) -> html.P:
     """Where the rest of a capped list is: the same list in full, as Excel or CSV."""
-    return html.P(
+    return b.P(
         [
             t("list_export", lang),
             " ",
-            html.A(
+            b.A(
                 t("export_xlsx", lang),
                 href=export_href("xlsx", side, year, list(zones), lang, table),
             ),
-            html.Span(" · ", **{"aria-hidden": "true"}),
-            html.A(
+            b.Span(" · ", **{"aria-hidden": "true"}),
+            b.A(
                 t("export_csv", lang),
                 href=export_href("csv", side, year, list(zones), lang, table),
             ),
@@ -541,9 +597,9 @@ def list_export_links(table: str, side: str, year, zones, lang: str) -> html.P:
     )
 
 
-def notes_block(notes: list[str]) -> list:
+def notes_block(notes: list[str], b: Builder = DASH) -> list:
     """Notes that change what the numbers mean (a partial year, a zone not yet joined)."""
-    return [html.P(n, className="notice") for n in notes if n]
+    return [b.P(n, className="notice") for n in notes if n]
 
 
 def zone_options(dataset: Dataset) -> list[tuple[str, str]]:

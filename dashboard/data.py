@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import logging
 import math
@@ -30,6 +31,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
+from flask import current_app, has_app_context
 from flask_caching import Cache
 
 from .indicators import (
@@ -120,8 +122,25 @@ def plain(value: object) -> object:
     return value
 
 
+_NATIVE = frozenset({str, int, bool, type(None), date})
+
+
+def _column(series: pd.Series) -> list:
+    """A column as plain Python values (see `plain`), converted a column at a time."""
+    values = series.tolist()
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iub":
+        return values
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "f":
+        return [v if math.isfinite(v) else None for v in values]
+    return [v if v.__class__ in _NATIVE else plain(v) for v in values]
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    """The rows as dicts of plain values: a column at a time, since pandas' own
+    `to_dict("records")` boxes every cell one by one (minutes on the 30x store)."""
+    names = list(frame.columns)
+    columns = [_column(frame.iloc[:, i]) for i in range(len(names))]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _files(sources: pd.DataFrame) -> dict[int, str]:
@@ -139,18 +158,25 @@ def build_provenance(
         frame = tables.get(name)
         if frame is None or frame.empty:
             continue
-        frame = frame[["zone_id", "year", "batch_id", "sheet", "excel_row"]].sort_values(
-            ["zone_id", "year", "excel_row"]
+        frame = frame[["zone_id", "year", "batch_id", "sheet", "excel_row"]].dropna(
+            subset=["zone_id", "year"]
         )
-        keys = [frame["zone_id"], frame["year"]]
-        counts = frame.groupby(keys).size()
-        for (zone_id, year), group in frame.groupby(keys).head(ROWS_NAMED).groupby(keys):
-            found[zone_id, int(year), name] = Source(
+        frame = frame.sort_values(["zone_id", "year", "excel_row"])
+        zone, year = frame["zone_id"].to_numpy(object), frame["year"].to_numpy()
+        batch, sheet = frame["batch_id"].tolist(), frame["sheet"].tolist()
+        excel_row = frame["excel_row"].tolist()
+        # Each (zone, year) is a run of rows in this order: its first rows name it.
+        starts = np.flatnonzero(
+            np.concatenate([[True], (zone[1:] != zone[:-1]) | (year[1:] != year[:-1])])
+        ).tolist()
+        for start, end in zip(starts, [*starts[1:], len(zone)], strict=True):
+            head = slice(start, min(start + ROWS_NAMED, end))
+            found[zone[start], int(year[start]), name] = Source(
                 name,
-                tuple(dict.fromkeys(files.get(b, "?") for b in group["batch_id"])),
-                str(group["sheet"].iloc[0]),
-                tuple(int(r) for r in group["excel_row"]),
-                int(counts[zone_id, year]),
+                tuple(dict.fromkeys(files.get(b, "?") for b in batch[head])),
+                str(sheet[start]),
+                tuple(int(r) for r in excel_row[head]),
+                end - start,
             )
     return found
 
@@ -201,16 +227,36 @@ def build_project_lists(
     order = np.lexsort((per_zone["name"].astype(str).to_numpy(), -start))
     per_zone, start, end = per_zone.iloc[order].reset_index(drop=True), start[order], end[order]
     codes, zone_ids = pd.factorize(per_zone["zone_id"])
+    zone_ids = zone_ids.tolist()  # indexed once per listed row: a list, not a pandas Index
     totals = np.bincount(codes, minlength=len(zone_ids))
     is_radical = (per_zone["ladder_class"] == RADICAL).to_numpy()
 
+    # Every row as a dict once; a year lists it as active or not, and the two variants are
+    # shared by every year and list that shows it (built as needed), which keeps the
+    # dataset small in the shared cache.
+    records = _records(per_zone)
+    listed: dict[tuple[int, bool], dict] = {}
+
+    def row(position: int, is_active: bool) -> dict:
+        found = listed.get((position, is_active))
+        if found is None:
+            base = records[position]
+            found = listed[position, is_active] = {
+                **base,
+                "active": is_active,
+                "file": files.get(base["batch_id"]),
+            }
+        return found
+
     def part(positions: np.ndarray, active: np.ndarray, counts: np.ndarray, into: dict, year):
-        records = _records(per_zone.take(positions).assign(active=active[positions]))
-        for code, row in zip(codes[positions], records, strict=True):
-            row["file"] = files.get(row["batch_id"])
-            found = into.setdefault((zone_ids[code], year), ListPart([], int(counts[code])))
+        for position, code, is_active in zip(
+            positions.tolist(), codes[positions].tolist(), active[positions].tolist(), strict=True
+        ):
+            found = into.get((zone_ids[code], year))
+            if found is None:
+                found = into[zone_ids[code], year] = ListPart([], int(counts[code]))
             if len(found.rows) < limit:
-                found.rows.append(row)
+                found.rows.append(row(position, is_active))
 
     for year in years:
         active = (start <= year) & (np.isnan(end) | (end >= year))
@@ -232,11 +278,15 @@ def _yearly_lists(frame: pd.DataFrame, order: list[str], limit: int) -> dict:
     lists: dict[tuple[str, int], ListPart] = {}
     if frame is None or frame.empty:
         return lists
-    ordered = frame.sort_values(["zone_id", "year", *order])
-    keys = [ordered["zone_id"], ordered["year"]]
-    totals = ordered.groupby(keys).size()
-    for (zone_id, year), group in ordered.groupby(keys).head(limit).groupby(keys):
-        lists[zone_id, int(year)] = ListPart(_records(group), int(totals[zone_id, year]))
+    ordered = frame.dropna(subset=["zone_id", "year"]).sort_values(["zone_id", "year", *order])
+    keys = zip(ordered["zone_id"].tolist(), ordered["year"].tolist(), strict=True)
+    for (zone_id, year), record in zip(keys, _records(ordered), strict=True):
+        found = lists.get((zone_id, int(year)))
+        if found is None:
+            found = lists[zone_id, int(year)] = ListPart([], 0)
+        found.total += 1
+        if len(found.rows) < limit:
+            found.rows.append(record)
     return lists
 
 
@@ -353,6 +403,22 @@ class Prepared:
     def __post_init__(self):
         # Finished page payloads, per dataset version (a Prepared lives as long as one).
         self.cached = lru_cache(maxsize=PAYLOADS_KEPT)(self._compute)
+        # Lists every view asks for again and again (per year, per zone), worked out once:
+        # on 400 zones a view would otherwise walk them for each of its cells.
+        self._lists: dict[tuple, list] = {}
+
+    def once(self, key: tuple, compute) -> list:
+        """`compute()`'s list, worked out once per version under `key` (a copy each time)."""
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = compute()
+        return list(found)
+
+    def forget_views(self) -> None:
+        """Forget every finished payload and list worked out since the build (the
+        benchmark's "first view": only the index itself is kept)."""
+        self.cached.cache_clear()
+        self._lists.clear()
 
     def _compute(self, builder, *args):
         return builder(self, *args)
@@ -444,10 +510,14 @@ class Prepared:
 
     def zones_in(self, year: int | None) -> list[str]:
         """Zones with a row that year, in the reference table's order."""
-        return [z for z in self.zone_ids if (z, year) in self.rows]
+        return self.once(
+            ("zones_in", year), lambda: [z for z in self.zone_ids if (z, year) in self.rows]
+        )
 
     def zone_years(self, zone_id: str) -> list[int]:
-        return [y for y in self.years if (zone_id, y) in self.rows]
+        return self.once(
+            ("zone_years", zone_id), lambda: [y for y in self.years if (zone_id, y) in self.rows]
+        )
 
     def is_member(self, zone_id: str, year: int | None) -> bool:
         """Whether the zone was part of the city that year (Klæbu joined on 1.1.2020)."""
@@ -456,6 +526,10 @@ class Prepared:
 
     def active_zones(self, year: int | None) -> list[str]:
         return [z for z in self.zone_ids if self.is_member(z, year)]
+
+    def active_count(self, year: int | None) -> int:
+        """How many zones were part of the city that year (what a median is out of)."""
+        return len(self.once(("active", year), lambda: self.active_zones(year)))
 
     # ------------------------------------------------------------ completeness
 
@@ -490,11 +564,14 @@ class Prepared:
         if year is None:
             return []
         share = self.settings.complete_pct / 100
-        return [
-            (name, c)
-            for (name, y), c in self.coverage.items()
-            if y == year and c.required and c.share < share
-        ]
+        return self.once(
+            ("partial", year),
+            lambda: [
+                (name, c)
+                for (name, y), c in self.coverage.items()
+                if y == year and c.required and c.share < share
+            ],
+        )
 
     def zone_complete(self, zone_id: str, year: int | None) -> bool:
         """Whether the zone has figures that year in every table that reports that year."""
@@ -543,12 +620,21 @@ def init_data(server, settings: Settings) -> None:
             CACHE_TYPE="FileSystemCache", CACHE_DIR=str(settings.cache_dir), CACHE_THRESHOLD=50
         )
     cache.init_app(server, config=config)
-    _state["store"] = Store(settings)
+    _state["store"] = server.extensions[STORE_EXTENSION] = Store(settings)
     _state.pop("datasets", None)
     _PREPARED.clear()
 
 
+STORE_EXTENSION = "dashboard_store"
+
+
 def get_store():
+    """The store of the app serving this request (two apps in one process, as in the
+    tests and the benchmarks, each read their own); outside a request, the latest app's."""
+    if has_app_context():
+        store = current_app.extensions.get(STORE_EXTENSION)
+        if store is not None:
+            return store
     return _state["store"]
 
 
@@ -727,6 +813,23 @@ _PREPARED: dict[tuple[str, str], Prepared] = {}
 _PREPARED_KEPT = 2  # per process: the current version's index and the one before
 
 
+def _build_prepared(dataset: Dataset, settings: Settings) -> Prepared:
+    # What an earlier version left frozen may be collected again once it is let go.
+    gc.unfreeze()
+    prepared = Prepared.build(dataset, settings)
+    _freeze()
+    return prepared
+
+
+def _freeze() -> None:
+    """Take what is loaded now (the app, the libraries, this version's dataset and index)
+    out of the garbage collector's full collections: they live as long as the version,
+    and walking them in every full collection (a few hundred thousand objects) was what
+    made the slowest 5 % of callbacks several times slower than the rest."""
+    gc.collect()
+    gc.freeze()
+
+
 def current() -> Prepared:
     """The prepared index of the store's current data, built once per version in each
     process (while a new version is being built, the index of the data from before, see
@@ -739,7 +842,7 @@ def current() -> Prepared:
     dataset = get_dataset()
     found = _PREPARED.get((url, dataset.version))
     if found is None:
-        found = _PREPARED[url, dataset.version] = Prepared.build(dataset, store.settings)
+        found = _PREPARED[url, dataset.version] = _build_prepared(dataset, store.settings)
         for old in list(_PREPARED)[:-_PREPARED_KEPT]:
             _PREPARED.pop(old, None)
     return found

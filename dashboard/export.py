@@ -32,7 +32,7 @@ from .i18n import t
 from .indicators import GOAL_STATUSES, goal_rows
 from .metrics import CATALOGUE, METRICS, Metric
 from .views.common import partial_note, zone_year_sources
-from .views.overview import overview
+from .views.overview import default_sort, overview
 
 SIDES = urls.EXPORT_SIDES
 FORMATS = urls.EXPORT_FORMATS
@@ -91,7 +91,7 @@ class ExportRequest:
     lang: str
     fmt: str
     table: str = "indikatorer"
-    sort: str = urls.ZONE_SORT
+    sort: str | None = urls.ZONE_SORT  # None: the order the overview starts with
     direction: str = urls.ASC
 
     @classmethod
@@ -105,7 +105,8 @@ class ExportRequest:
             state.lang,
             state.get("format"),
             state.get("tabell"),
-            state.get("sorter"),
+            # No order named: the one the overview starts with (see `_zones_of`).
+            state.get("sorter") if args.get("sorter") is not None else None,
             state.get("retning"),
         )
 
@@ -155,7 +156,12 @@ def _metric_column(metric: Metric, lang: str) -> Column:
 
 def _zones_of(p: Prepared, request: ExportRequest, year: int | None) -> list[str]:
     if request.side == "oversikt":
-        model = overview(p, year, request.lang, request.sort, request.direction == urls.DESC)
+        sort, descending = request.sort, request.direction == urls.DESC
+        if sort is None:
+            sort, descending = default_sort(p, year)
+        # Every zone, in the table's order: the export is not paged.
+        everyone = max(len(p.zones_in(year)), 1)
+        model = overview(p, year, request.lang, sort, descending, page_size=everyone)
         return [row.zone_id for row in model.rows]
     if request.side == "mote":
         return p.zones_in(year)

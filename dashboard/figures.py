@@ -131,10 +131,15 @@ def integer_step(values) -> int:
     return max(step, 1)
 
 
+def _listed(values) -> list:
+    # A pandas column is read element by element far slower than a list.
+    return values.tolist() if isinstance(values, pd.Series) else list(values)
+
+
 def scaled(values, metric: Metric) -> list:
     """Shares are drawn in percent; the rest as they are. Nulls stay null (a gap)."""
     factor = 100 if metric.unit == "share" else 1
-    return [None if is_missing(v) else float(v) * factor for v in values]
+    return [None if is_missing(v) else float(v) * factor for v in _listed(values)]
 
 
 def full_range(metric: Metric, values) -> list | None:
@@ -200,11 +205,11 @@ def empty_spec(lang: str) -> dict:
 
 
 def _hover(name: str, texts) -> list[str]:
-    return [f"{name}: {v}" for v in texts]
+    return [f"{name}: {v}" for v in _listed(texts)]
 
 
 def _years(frame: pd.DataFrame) -> list[str]:
-    return [str(y) for y in frame["year"]]
+    return [str(y) for y in _listed(frame["year"])]
 
 
 def _year_axis(frame: pd.DataFrame) -> dict:

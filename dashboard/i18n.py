@@ -218,6 +218,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Vis disse kolonnegruppene (sonen står alltid først)",
         "Show these column groups (the zone always comes first)",
     ),
+    "ovw_pages_label": ("Sider i tabellen", "Pages of the table"),
+    "ovw_page_status": (
+        "Side {page} av {pages}: sone {first}–{last} av {total}.",
+        "Page {page} of {pages}: zones {first}–{last} of {total}.",
+    ),
+    "ovw_page_button": ("Side {page} av {pages}", "Page {page} of {pages}"),
+    "ovw_flag_more": (
+        "og {n} soner til (tabellen sortert etter flagg viser alle)",
+        "and {n} more zones (the table sorted by flags shows them all)",
+    ),
     "ovw_flags_col": ("Flagg", "Flags"),
     "ovw_trend_col": ("Endring siden {year}", "Change since {year}"),
     "trend_text": (
@@ -245,6 +255,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Claw-back {n} years running or more, all years: {items}.",
     ),
     "ovw_spiral_item": ("{zone} ({first}–{last})", "{zone} ({first}–{last})"),
+    "ovw_spiral_more": (
+        "og {n} til (de siste er nevnt)",
+        "and {n} more (the latest are named)",
+    ),
     # ------------------------------------------------------------ flags
     "severity_high": ("høy", "high"),
     "severity_medium": ("middels", "medium"),
@@ -1133,8 +1147,24 @@ def _format(kind: str, value: float, lang: str, decimals: int, signed: bool) -> 
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
 
 
+@lru_cache(maxsize=65536)
+def _plain_number(kind: str, value: float, lang: str, decimals: int, signed: bool) -> str:
+    # A page formats a few hundred numbers, mostly the same ones as the page before: the
+    # checks, the rounding and Babel once per number.
+    places = decimals + 2 if kind == "percent" else decimals
+    return _format(kind, _clean(value, places), lang, decimals, signed)
+
+
+def _quick(value: object) -> bool:
+    """A plain, finite, formattable int or float (not a bool, NaN or numpy scalar)."""
+    kind = value.__class__
+    return (kind is float or kind is int) and math.isfinite(value) and abs(value) < 1e24
+
+
 def fmt_number(value: object, lang: str, decimals: int = 0, signed: bool = False) -> str:
     """`1 234 567`, `4,7`; `–` for no value."""
+    if _quick(value):
+        return _plain_number("decimal", value, lang, decimals, signed)
     if is_missing(value) or _unshowable(value, "number"):
         return MISSING
     return _format("decimal", _clean(value, decimals), lang, decimals, signed)
@@ -1147,6 +1177,8 @@ def fmt_score(value: object, lang: str) -> str:
 
 def fmt_kr(value: object, lang: str, signed: bool = False) -> str:
     """`1 234 567 kr` / `NOK 1,234,567`, whole kroner."""
+    if _quick(value):
+        return _plain_number("currency", value, lang, 0, signed)
     if is_missing(value) or _unshowable(value, "kroner"):
         return MISSING
     return _format("currency", _clean(value, 0), lang, 0, signed)
@@ -1154,6 +1186,8 @@ def fmt_kr(value: object, lang: str, signed: bool = False) -> str:
 
 def fmt_pct(value: object, lang: str, decimals: int = 1, signed: bool = False) -> str:
     """A share (0.032) as `3,2 %`; `−3,2 %` for negatives."""
+    if _quick(value):
+        return _plain_number("percent", value, lang, decimals, signed)
     if is_missing(value) or _unshowable(value, "share"):
         return MISSING
     return _format("percent", _clean(value, decimals + 2), lang, decimals, signed)

@@ -136,16 +136,21 @@ def budget_indicators(economy: pd.DataFrame) -> pd.DataFrame:
 
 def inntrekk_streaks(frame: pd.DataFrame) -> pd.Series:
     """Consecutive years, ending with this one, with negative carry-over (0 if not this year)."""
-    streak = pd.Series(0, index=frame.index, dtype="int64")
-    for _zone, rows in frame.sort_values("year").groupby("zone_id"):
-        run, last_year = 0, None
-        for idx, row in rows.iterrows():
-            negative = row["carry_over"] < 0
-            consecutive = last_year is not None and row["year"] == last_year + 1
-            run = (run + 1 if consecutive else 1) if negative else 0
-            streak[idx] = run
-            last_year = row["year"]
-    return streak
+    streak = np.zeros(len(frame), dtype="int64")
+    zones, years = frame["zone_id"].tolist(), frame["year"].tolist()
+    carry = frame["carry_over"].tolist()
+    runs: dict[str, tuple[int, object]] = {}  # zone -> (run, its last year so far)
+    # Year by year (plain lists: a 400-zone store has 4 000 rows), each zone's run so far.
+    for i in np.argsort(frame["year"].to_numpy(), kind="stable").tolist():
+        zone = zones[i]
+        if pd.isna(zone):
+            continue
+        run, last_year = runs.get(zone, (0, None))
+        consecutive = last_year is not None and years[i] == last_year + 1
+        run = (run + 1 if consecutive else 1) if carry[i] < 0 else 0
+        streak[i] = run
+        runs[zone] = (run, years[i])
+    return pd.Series(streak, index=frame.index)
 
 
 def risk_indicators(risk: pd.DataFrame) -> pd.DataFrame:

@@ -138,6 +138,9 @@ class Settings:
     max_callback_bytes: int = field(default_factory=lambda: _env_int("MAX_CALLBACK_KB", 16) * 1024)
     # Pages list at most this many rows (projects, goals); the export has them all.
     list_limit: int = field(default_factory=lambda: _env_int("LIST_LIMIT", 50))
+    # The overview's table shows this many zones a page; more zones than that get pages,
+    # the flagged ones first.
+    overview_page_size: int = field(default_factory=lambda: _env_int("OVERVIEW_PAGE_SIZE", 50))
     # A year is complete for a panel when this share (%) of the zones have data for it.
     complete_pct: int = field(default_factory=lambda: _env_int("COMPLETE_PCT", 75))
     # A goal is "close" when its result misses the target by at most this % of the target.
@@ -161,6 +164,10 @@ class Settings:
             raise ValueError("DASHBOARD_NOTE_MAX_CHARS must be between 1 and 20000")
         if not 2 <= self.notes_poll_seconds <= 600:
             raise ValueError("DASHBOARD_NOTES_POLL_SECONDS must be between 2 and 600")
+        if not 1 <= self.overview_page_size <= 1000:
+            raise ValueError(
+                f"DASHBOARD_OVERVIEW_PAGE_SIZE must be 1-1000, got {self.overview_page_size}"
+            )
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)

@@ -284,7 +284,8 @@ ZONES = Zones()
 LANG = Choice(LANGS, DEFAULT_LANG)
 SORT = Choice(SORTS, ZONE_SORT)
 DIRECTION = Choice(DIRECTIONS, ASC)
-SORT_STATE = Record({"sorter": SORT, "retning": DIRECTION})
+PAGE_NUMBER = Number(1, 100_000, 1)  # a page of the overview's table
+SORT_STATE = Record({"sorter": SORT, "retning": DIRECTION, "side": PAGE_NUMBER})
 HIDDEN_GROUPS = Choices(tuple(GROUP_SLUGS[g] for g, _ in OVERVIEW_GROUPS))
 VIEW = ViewStore()
 CLICKS = Clicks()
@@ -298,7 +299,14 @@ class PageGrammar:
 
 PAGE_GRAMMAR: dict[str, PageGrammar] = {
     "oversikt": PageGrammar(
-        "/", {"ar": YEAR, "sorter": SORT, "retning": DIRECTION, "skjul": HIDDEN_GROUPS}
+        "/",
+        {
+            "ar": YEAR,
+            "sorter": SORT,
+            "retning": DIRECTION,
+            "side": PAGE_NUMBER,
+            "skjul": HIDDEN_GROUPS,
+        },
     ),
     "sone": PageGrammar("/sone/{zone}", {"ar": YEAR}),
     "sammenlign": PageGrammar("/sammenlign", {"soner": ZONES, "ar": YEAR}),

@@ -9,6 +9,9 @@ from dash import ALL, ClientsideFunction, Input, Output, State, html
 
 from .. import urls
 from ..components import (
+    DASH,
+    JSON,
+    Builder,
     chart,
     choice,
     data_table,
@@ -95,12 +98,13 @@ def split_zones(prepared: Prepared, zones: list[str]) -> tuple[str | None, list[
     return own, [z for z in zones if z != own]
 
 
-def render(model: CompareView, lang: str, threshold: int):
+def render(model: CompareView, lang: str, threshold: int, b: Builder = DASH):
     reason = t("suppressed_reason", lang, n=threshold)
     figure = compare_spec(model.frame, model.panels, lang)
     summary = f"{t('cmp_figure_summary', lang, count=len(model.panels))} {axis_note(lang)}"
-    sentences = html.Ul([html.Li(s) for s in model.sentences], className="compare-sentences")
-    return figure, summary, sentences, data_table(model.table, reason), notes_block(model.notes)
+    sentences = b.Ul([b.Li(s) for s in model.sentences], className="compare-sentences")
+    table = data_table(model.table, reason, b=b)
+    return figure, summary, sentences, table, notes_block(model.notes, b)
 
 
 def _view(model: CompareView, lang: str) -> dict:
@@ -177,4 +181,4 @@ def update_values(prepared: Prepared, own, others, year, lang: str):
 def _payload(prepared: Prepared, own, others, year, lang: str):
     model = compare(prepared, own, list(others), year, lang)
     # Sent as plain JSON, done once per version and view (see components.plain).
-    return (model, *plain(list(render(model, lang, prepared.dataset.threshold))))
+    return (model, *plain(list(render(model, lang, prepared.dataset.threshold, JSON))))

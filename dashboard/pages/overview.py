@@ -10,6 +10,9 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from .. import urls
 from ..components import (
+    DASH,
+    JSON,
+    Builder,
     choice,
     cue_mark,
     flag_badge,
@@ -34,7 +37,8 @@ from ..store.notes import Notes
 from ..urls import ASC, DESC, FLAG_SORT, ZONE_SORT, make_view
 from ..views import dialogue
 from ..views.common import data_sources, year_choices
-from ..views.overview import Cell, OverviewView, overview
+from ..views.flags import flags_for
+from ..views.overview import Cell, OverviewView, default_sort, overview
 from ..web.callback_guard import Each, declare
 
 PAGE = "oversikt"
@@ -44,6 +48,9 @@ TABLE = "ovw-table"
 NOTES = "ovw-notes"
 SORT = "ovw-sort-state"
 SORT_BUTTON = "ovw-sort"
+PAGE_BUTTON = "ovw-page"
+FLAG_ZONES_NAMED = 10  # zones named per kind of flag; the table sorted by flags has them all
+PAGE_BUTTONS = 9  # page buttons shown at most: the first, the last and those around this one
 COLUMNS = "ovw-columns"  # the column groups shown (the URL keeps those hidden: `skjul`)
 
 
@@ -64,6 +71,7 @@ def register(app) -> None:
         Output(view_id(PAGE), "data"),
         Input(YEAR, "data"),
         Input({"type": SORT_BUTTON, "col": ALL}, "n_clicks"),
+        Input({"type": PAGE_BUTTON, "page": ALL}, "n_clicks"),
         Input(COLUMNS, "data"),
         State(SORT, "data"),
         State(view_id(PAGE), "data"),
@@ -75,6 +83,11 @@ def register(app) -> None:
         app,
         (YEAR, "data", urls.YEAR),
         ({"type": SORT_BUTTON, "col": ALL}, "n_clicks", Each(urls.CLICKS, {"col": urls.SORT})),
+        (
+            {"type": PAGE_BUTTON, "page": ALL},
+            "n_clicks",
+            Each(urls.CLICKS, {"page": urls.PAGE_NUMBER}, max_items=PAGE_BUTTONS),
+        ),
         (COLUMNS, "data", urls.HIDDEN_GROUPS),
         (SORT, "data", urls.SORT_STATE),
         (view_id(PAGE), "data", urls.VIEW),
@@ -99,14 +112,16 @@ def _zone_href(zone_id: str, year: int | None, lang: str) -> str:
     return urls.href("sone", lang, zone=zone_id, ar=year)
 
 
-def _sort_header(slug: str, label: str, model: OverviewView, lang: str, **extra) -> html.Th:
+def _sort_header(
+    slug: str, label: str, model: OverviewView, lang: str, b: Builder = DASH, **extra
+) -> html.Th:
     active = model.sort == slug
     direction = "descending" if model.descending else "ascending"
     arrow = ("▼" if model.descending else "▲") if active else "↕"
-    button = html.Button(
+    button = b.Button(
         [
             soft_hyphens(label),
-            html.Span(f" {arrow}", className="sort-arrow", **{"aria-hidden": "true"}),
+            b.Span(f" {arrow}", className="sort-arrow", **{"aria-hidden": "true"}),
         ],
         id={"type": SORT_BUTTON, "col": slug},
         className="sort-button",
@@ -114,44 +129,44 @@ def _sort_header(slug: str, label: str, model: OverviewView, lang: str, **extra)
     )
     if active:
         extra["aria-sort"] = direction
-    return html.Th(button, scope="col", **extra)
+    return b.Th(button, scope="col", **extra)
 
 
-def value_cell(cell: Cell, reason: str) -> html.Td:
+def value_cell(cell: Cell, reason: str, b: Builder = DASH) -> html.Td:
     """A value with its comparison: a symbol and a colour, and the comparison in words."""
     if cell.text == SUPPRESSED:
-        return html.Td(suppressed_cell(reason))
+        return b.Td(suppressed_cell(reason, b))
     if not cell.cue:
-        return html.Td(cell.text)
-    return html.Td(
+        return b.Td(cell.text)
+    return b.Td(
         [
-            cue_mark(cell.cue),
+            cue_mark(cell.cue, b),
             " ",
             cell.text,
-            html.Span(f" ({cell.said})", className="visually-hidden"),
+            b.Span(f" ({cell.said})", className="visually-hidden"),
         ],
         className=f"cell-{cell.cue}",
         title=cell.said,
     )
 
 
-def followup_badge(notes: list, lang: str):
+def followup_badge(notes: list, lang: str, b: Builder = DASH):
     """A zone's open follow-ups beside its flags: a count that opens into their texts."""
     if not notes:
         return None
     said = t("dlg_ovw_badge_said", lang, n=len(notes))
-    return html.Details(
+    return b.Details(
         [
-            html.Summary(
+            b.Summary(
                 [
-                    html.Span("↻ ", **{"aria-hidden": "true"}),
+                    b.Span("↻ ", **{"aria-hidden": "true"}),
                     t("dlg_ovw_badge", lang, n=len(notes)),
                 ],
                 title=said,
                 className="followup-badge",
             ),
-            html.Ul(
-                [html.Li(f"{n.text} ({dialogue.followup_line(n, lang)})") for n in notes],
+            b.Ul(
+                [b.Li(f"{n.text} ({dialogue.followup_line(n, lang)})") for n in notes],
                 className="followup-texts",
             ),
         ],
@@ -165,7 +180,12 @@ def shown_groups(hidden) -> list[str]:
 
 
 def overview_table(
-    model: OverviewView, lang: str, threshold: int, hidden=(), followups: tuple = ()
+    model: OverviewView,
+    lang: str,
+    threshold: int,
+    b: Builder = DASH,
+    hidden=(),
+    followups: tuple = (),
 ) -> html.Table:
     """The sortable table: zone, flags (and open follow-ups), trend, then the indicators in
     their groups; the median last. The zone column stays in view when the table scrolls
@@ -176,68 +196,70 @@ def overview_table(
     reason = t("suppressed_reason", lang, n=threshold)
     kept = {key for key, _ in OVERVIEW_GROUPS if urls.GROUP_SLUGS[key] not in hidden}
     show = [m.group in kept for m in model.columns]
-    groups = html.Tr(
-        [html.Td(colSpan=3, className="group-spacer sticky-col")]
+    groups = b.Tr(
+        [b.Td(colSpan=3, className="group-spacer sticky-col")]
         + [
-            html.Th(t(key, lang), colSpan=len(cols), scope="colgroup", className="group")
+            b.Th(t(key, lang), colSpan=len(cols), scope="colgroup", className="group")
             for key, cols in OVERVIEW_GROUPS
             if key in kept
         ]
     )
-    columns = html.Tr(
+    columns = b.Tr(
         [
-            _sort_header(ZONE_SORT, t("zone", lang), model, lang, className="sticky-col"),
-            _sort_header(FLAG_SORT, t("ovw_flags_col", lang), model, lang),
-            html.Th(
-                t("ovw_trend_col", lang, year=model.year - 1 if model.year else "–"), scope="col"
-            ),
+            _sort_header(ZONE_SORT, t("zone", lang), model, lang, b, className="sticky-col"),
+            _sort_header(FLAG_SORT, t("ovw_flags_col", lang), model, lang, b),
+            b.Th(t("ovw_trend_col", lang, year=model.year - 1 if model.year else "–"), scope="col"),
         ]
         + [
-            _sort_header(m.slug, t(m.label, lang), model, lang)
+            _sort_header(m.slug, t(m.label, lang), model, lang, b)
             for m, on in zip(model.columns, show, strict=True)
             if on
         ]
     )
     body = []
     for row in model.rows:
-        link = dcc.Link(row.zone, href=_zone_href(row.zone_id, model.year, lang))
-        flags = html.Div(
+        link = b.Link(row.zone, href=_zone_href(row.zone_id, model.year, lang))
+        flags = b.Div(
             [
-                *(flag_badge(f, lang) for f in row.flags),
-                followup_badge(by_zone.get(row.zone_id, []), lang),
+                *(flag_badge(f, lang, b=b) for f in row.flags),
+                followup_badge(by_zone.get(row.zone_id, []), lang, b),
             ],
             className="flag-cell",
         )
         trend = (
-            html.Td(
+            b.Td(
                 [
-                    html.Span(row.trend.symbol, **{"aria-hidden": "true"}),
-                    html.Span(row.trend.text, className="visually-hidden"),
+                    b.Span(row.trend.symbol, **{"aria-hidden": "true"}),
+                    b.Span(row.trend.text, className="visually-hidden"),
                 ],
                 title=row.trend.text,
                 className="trend",
             )
             if row.trend
-            else html.Td("–")
+            else b.Td("–")
         )
         body.append(
-            html.Tr(
+            b.Tr(
                 [
-                    html.Th(link, scope="row", className="sticky-col"),
-                    html.Td(flags),
+                    b.Th(link, scope="row", className="sticky-col"),
+                    b.Td(flags),
                     trend,
-                    *(value_cell(c, reason) for c, on in zip(row.cells, show, strict=True) if on),
+                    *(
+                        value_cell(c, reason, b)
+                        for c, on in zip(row.cells, show, strict=True)
+                        if on
+                    ),
                 ]
             )
         )
-    foot = html.Tfoot(
-        html.Tr(
+    foot = b.Tfoot(
+        b.Tr(
             [
-                html.Th(t("median_all", lang), scope="row", className="sticky-col"),
-                html.Td(),
-                html.Td(),
+                b.Th(t("median_all", lang), scope="row", className="sticky-col"),
+                b.Td(),
+                b.Td(),
             ]
-            + [html.Td(v) for v, on in zip(model.median, show, strict=True) if on]
+            + [b.Td(v) for v, on in zip(model.median, show, strict=True) if on]
         )
     )
     caption = t(
@@ -247,30 +269,92 @@ def overview_table(
         column=model.sort_label(lang),
         direction=t("sort_desc" if model.descending else "sort_asc", lang),
     )
-    return html.Table(
-        [html.Caption(caption), html.Thead([groups, columns]), html.Tbody(body), foot],
+    if model.pages > 1:
+        caption = f"{caption} {page_status(model, lang)}"
+    return b.Table(
+        [b.Caption(caption), b.Thead([groups, columns]), b.Tbody(body), foot],
         className="data-table overview-table",
     )
 
 
-def followup_section(p: Prepared, model: OverviewView, followups: tuple, lang: str) -> list:
+def page_status(model: OverviewView, lang: str) -> str:
+    """'Side 2 av 8: sone 51–100 av 400.'"""
+    return t(
+        "ovw_page_status",
+        lang,
+        page=model.page,
+        pages=model.pages,
+        first=model.first,
+        last=model.first + len(model.rows) - 1,
+        total=model.total,
+    )
+
+
+def page_numbers(page: int, pages: int) -> list[int | None]:
+    """The pages with a button (None: a gap): all of them when they are few, otherwise the
+    first, the last and the ones around `page`."""
+    if pages <= PAGE_BUTTONS:
+        return list(range(1, pages + 1))
+    around = (PAGE_BUTTONS - 3) // 2
+    low = min(max(page - around, 2), pages - 2 * around - 1)
+    found: list[int | None] = []
+    for number in [1, *range(low, low + 2 * around + 1), pages]:
+        if found and number - found[-1] > 1:
+            found.append(None)
+        found.append(number)
+    return found
+
+
+def pager(model: OverviewView, lang: str, b: Builder = DASH):
+    """Buttons for the table's pages, with where this page is said in words."""
+    buttons = []
+    for number in page_numbers(model.page, model.pages):
+        if number is None:
+            buttons.append(b.Span("…", className="pager-gap", **{"aria-hidden": "true"}))
+            continue
+        current = {"aria-current": "page"} if number == model.page else {}
+        buttons.append(
+            b.Button(
+                str(number),
+                id={"type": PAGE_BUTTON, "page": number},
+                type="button",
+                className="chip pager-button",
+                # The label holds the number shown, so speech input finds the button by it.
+                **{"aria-label": t("ovw_page_button", lang, page=number, pages=model.pages)},
+                **current,
+            )
+        )
+    return b.Nav(
+        [
+            # Said again when a button has moved the table (the button keeps the focus).
+            b.P(page_status(model, lang), className="pager-status", role="status"),
+            b.Div(buttons, className="chips"),
+        ],
+        className="pager",
+        **{"aria-label": t("ovw_pages_label", lang)},
+    )
+
+
+def followup_section(
+    p: Prepared, model: OverviewView, followups: tuple, lang: str, b: Builder = DASH
+) -> list:
     """The open follow-ups of every zone, by due date: what the head of home care asked
     for and is waiting on."""
     if not followups:
-        return [html.P(t("dlg_no_followups", lang))]
+        return [b.P(t("dlg_no_followups", lang))]
     items = []
     for note in followups:
-        link = dcc.Link(p.name(note.zone_id), href=_zone_href(note.zone_id, model.year, lang))
+        link = b.Link(p.name(note.zone_id), href=_zone_href(note.zone_id, model.year, lang))
         where = f"{note.year}" + (
             f", {dialogue.panel_label(note.panel, lang)}" if note.panel else ""
         )
         items.append(
-            html.Li(
+            b.Li(
                 [
                     link,
                     f" ({where}): ",
                     note.text,
-                    html.Span(
+                    b.Span(
                         f" · {dialogue.followup_line(note, lang)} · {dialogue.byline(note, lang)}",
                         className="flag-rule",
                     ),
@@ -278,64 +362,92 @@ def followup_section(p: Prepared, model: OverviewView, followups: tuple, lang: s
                 className=f"followup dlg-status-{note.status}",
             )
         )
-    return [html.Ul(items, className="followup-list")]
+    return [b.Ul(items, className="followup-list")]
 
 
-def flag_section(p: Prepared, model: OverviewView, lang: str) -> list:
+def flag_section(p: Prepared, model: OverviewView, lang: str, b: Builder = DASH) -> list:
     """What a head of home care would act on: each kind of flag, its rule and severity, the
-    zones carrying it (with why); flags most zones carry are one note for the municipality."""
+    zones carrying it (with why); flags most zones carry are one note for the municipality.
+    A kind carried by many zones names the first FLAG_ZONES_NAMED and counts the rest."""
     items = []
     summary = model.summary
-    names = {row.zone_id: row for row in model.rows}
     for group in summary.zone_groups:
-        flag = next(f for f in names[group.zones[0][0]].flags if f.kind == group.rule.kind)
+        first = flags_for(p, group.zones[0][0], model.year, lang)
+        flag = next(f for f in first if f.kind == group.rule.kind)
         # The severity is said in words after the rule, so the badge need not say it too.
-        links: list = [flag_badge(flag, lang, f"{group.label}:", say_severity=False), " "]
-        for i, (zone_id, detail) in enumerate(group.zones):
+        links: list = [
+            flag_badge(flag, lang, f"{group.label}:", say_severity=False, b=b),
+            " ",
+        ]
+        for i, (zone_id, detail) in enumerate(group.zones[:FLAG_ZONES_NAMED]):
             links += [", "] if i else []
-            links.append(dcc.Link(p.name(zone_id), href=_zone_href(zone_id, model.year, lang)))
+            links.append(b.Link(p.name(zone_id), href=_zone_href(zone_id, model.year, lang)))
             links.append(f" ({detail})")
+        if len(group.zones) > FLAG_ZONES_NAMED:
+            more = t("ovw_flag_more", lang, n=len(group.zones) - FLAG_ZONES_NAMED)
+            links.append(f" {more}")
         severity = severity_text(group.rule.severity, lang)
-        links.append(html.Span(f". {group.rule_text} {severity}", className="flag-rule"))
+        links.append(b.Span(f". {group.rule_text} {severity}", className="flag-rule"))
         if group.note:
-            links.append(html.Span(f" {group.note}", className="flag-rule"))
-        items.append(html.Li(links, className=f"severity-{group.rule.severity}"))
+            links.append(b.Span(f" {group.note}", className="flag-rule"))
+        items.append(b.Li(links, className=f"severity-{group.rule.severity}"))
     if not items:
-        items.append(html.Li(t("ovw_no_flags", lang, year=model.year)))
+        items.append(b.Li(t("ovw_no_flags", lang, year=model.year)))
     common = [
-        html.Li([html.Strong(g.note), html.Span(f" {g.rule_text}", className="flag-rule")])
+        b.Li([b.Strong(g.note), b.Span(f" {g.rule_text}", className="flag-rule")])
         for g in summary.common
     ]
-    parts = [html.Ul(items, className="flag-summary")]
+    parts = [b.Ul(items, className="flag-summary")]
     if model.history:
-        parts.append(html.P(model.history, className="note"))
+        parts.append(b.P(model.history, className="note"))
     if common:
         parts += [
-            html.H3(t("ovw_common_title", lang), className="common-title"),
-            html.Ul(common, className="common-notes"),
+            b.H3(t("ovw_common_title", lang), className="common-title"),
+            b.Ul(common, className="common-notes"),
         ]
     return parts
 
 
 def render(
-    p: Prepared, year: int | None, lang: str, sort: str, descending: bool, hidden=(), followups=()
+    p: Prepared,
+    year: int | None,
+    lang: str,
+    sort: str,
+    descending: bool,
+    b: Builder = DASH,
+    page: int = 1,
+    hidden: tuple = (),
+    followups: tuple = (),
 ):
-    model = overview(p, year, lang, sort, descending)
-    table = overview_table(model, lang, p.dataset.threshold, hidden, followups)
+    """The view model, the flags and open follow-ups, the table (with its pager when it has
+    pages), the notes."""
+    model = overview(p, year, lang, sort, descending, page)
+    table = overview_table(model, lang, p.dataset.threshold, b, hidden, followups)
+    if model.pages > 1:
+        table = [table, pager(model, lang, b)]
     flags = [
-        *flag_section(p, model, lang),
-        html.H3(t("dlg_open_followups", lang), className="common-title"),
-        *followup_section(p, model, followups, lang),
+        *flag_section(p, model, lang, b),
+        b.H3(t("dlg_open_followups", lang), className="common-title"),
+        *followup_section(p, model, followups, lang, b),
     ]
-    return model, flags, table, notes_block(model.notes)
+    return model, flags, table, notes_block(model.notes, b)
 
 
 def _rendered(
-    p: Prepared, year, lang: str, sort: str, descending: bool, hidden: tuple, followups=()
+    p: Prepared,
+    year,
+    lang: str,
+    sort: str,
+    descending: bool,
+    page: int = 1,
+    hidden: tuple = (),
+    followups: tuple = (),
 ):
     """What the callback sends, as plain JSON once per version, view and set of open
     follow-ups (see `plain`)."""
-    model, flags, table, notes = render(p, year, lang, sort, descending, hidden, followups)
+    model, flags, table, notes = render(
+        p, year, lang, sort, descending, JSON, page, hidden, followups
+    )
     return (model, *plain([flags, table, notes]))
 
 
@@ -343,20 +455,6 @@ def open_followups() -> tuple:
     """Every zone's open follow-ups, by due date (a store question per request: they
     change without an import)."""
     return tuple(Notes.for_store(get_store()).open_followups())
-
-
-def _view(model: OverviewView, lang: str, hidden=()) -> dict:
-    sort = None if model.sort == ZONE_SORT and not model.descending else model.sort
-    direction = (DESC if model.descending else ASC) if sort else None
-    return make_view(
-        PAGE,
-        lang,
-        title=_title(lang),
-        ar=model.year,
-        sorter=sort,
-        retning=direction,
-        skjul=list(hidden),
-    )
 
 
 def column_choice(hidden, lang: str) -> html.Details:
@@ -369,6 +467,31 @@ def column_choice(hidden, lang: str) -> html.Details:
         ],
         className="column-choice",
     )
+
+
+def _view(p: Prepared, model: OverviewView, lang: str, hidden=()) -> dict:
+    # The order is left out of the address when it is the one the page starts with, so the
+    # address read back gives this same table (the default differs once the table has pages).
+    default = default_sort(p, model.year) == (model.sort, model.descending)
+    sort = None if default else model.sort
+    direction = (DESC if model.descending else ASC) if sort else None
+    page = model.page if model.page > 1 else None
+    return make_view(
+        PAGE,
+        lang,
+        title=_title(lang),
+        ar=model.year,
+        sorter=sort,
+        retning=direction,
+        side=page,
+        skjul=list(hidden),
+    )
+
+
+def _sort_state(model: OverviewView) -> dict:
+    """What the sort store keeps: the column, the direction and the page (when not the first)."""
+    state = {"sorter": model.sort, "retning": DESC if model.descending else ASC}
+    return {**state, "side": model.page} if model.page > 1 else state
 
 
 def _title(lang: str) -> str:
@@ -385,11 +508,20 @@ def layout(**query):
     if not p.years:
         content = [html.H1(t("ovw_title", lang)), no_data(lang)]
         return page_shell(content, lang, PAGE, p.dataset, make_view(PAGE, lang, title=_title(lang)))
-    descending = state.get("retning") == DESC
+    sort, descending = state.get("sorter"), state.get("retning") == DESC
+    if query.get("sorter") is None:
+        sort, descending = default_sort(p, year)
     hidden = tuple(state.get("skjul", []))
-    followups = open_followups()
-    sort = state.get("sorter")
-    model, flags, table, notes = render(p, year, lang, sort, descending, hidden, followups)
+    model, flags, table, notes = render(
+        p,
+        year,
+        lang,
+        sort,
+        descending,
+        page=state.get("side"),
+        hidden=hidden,
+        followups=open_followups(),
+    )
     content = [
         html.H1(t("ovw_title", lang)),
         html.P(t("ovw_intro", lang), className="lead"),
@@ -421,24 +553,33 @@ def layout(**query):
             className="panel table-panel",
             **{"aria-label": t("ovw_table_title", lang, year=year)},
         ),
-        dcc.Store(id=SORT, data={"sorter": model.sort, "retning": DESC if descending else ASC}),
+        dcc.Store(id=SORT, data=_sort_state(model)),
     ]
-    return page_shell(content, lang, PAGE, p.dataset, _view(model, lang, hidden))
+    return page_shell(content, lang, PAGE, p.dataset, _view(p, model, lang, hidden))
 
 
-def update(year, _clicks, shown, sort_state, view):
-    """Callback: a new year or a sort click redraws the flags, the notes and the table.
+def update(year, _clicks, _pages, shown, sort_state, view):
+    """Callback: a new year, a sort click or a page button redraws the flags, the notes and
+    the table (a new year or order starts at its first page).
 
     Its inputs were checked by the callback guard; they are parsed here once more so that a
     year without data or a column the overview does not show falls back to the default."""
-    clicked = ctx.triggered_id.get("col") if isinstance(ctx.triggered_id, dict) else None
+    triggered = ctx.triggered_id if isinstance(ctx.triggered_id, dict) else {}
+    clicked = triggered.get("col") if triggered.get("type") == SORT_BUTTON else None
+    page = triggered.get("page") if triggered.get("type") == PAGE_BUTTON else 1
     lang = urls.VIEW.parse(view, None)
-    return update_view(current(), year, sort_state, clicked, lang, shown)
+    if ctx.triggered_id == COLUMNS:
+        page = None  # other columns, the same rows: stay on this page
+    return update_view(current(), year, sort_state, clicked, lang, page, shown)
 
 
-def update_view(p: Prepared, year, sort_state, clicked, lang, shown=None):
+def update_view(p: Prepared, year, sort_state, clicked, lang, page=1, shown=None):
     clicked = clicked if clicked in urls.SORTS else None
-    state = next_sort(urls.SORT_STATE.parse(sort_state, p.known), clicked)
+    parsed = urls.SORT_STATE.parse(sort_state, p.known)
+    state = next_sort({k: parsed[k] for k in ("sorter", "retning")}, clicked)
+    if page is None:
+        page = parsed.get("side", 1)
+    page = urls.PAGE_NUMBER.parse(page, p.known) if clicked is None else 1
     year = p.year_of(year)
     descending = state["retning"] == DESC
     kept = urls.HIDDEN_GROUPS.parse(
@@ -446,6 +587,6 @@ def update_view(p: Prepared, year, sort_state, clicked, lang, shown=None):
     )
     hidden = tuple(slug for slug in urls.HIDDEN_GROUPS.values if slug not in kept)
     model, flags, table, notes = p.cached(
-        _rendered, year, lang, state["sorter"], descending, hidden, open_followups()
+        _rendered, year, lang, state["sorter"], descending, page, hidden, open_followups()
     )
-    return flags, table, notes, state, _view(model, lang, hidden)
+    return flags, table, notes, _sort_state(model), _view(p, model, lang, hidden)

@@ -18,7 +18,10 @@ from dash.exceptions import MissingCallbackContextException
 
 from .. import urls
 from ..components import (
+    DASH,
+    JSON,
     PRINT_HEAD_TEXT,
+    Builder,
     chart,
     choice,
     data_table,
@@ -157,35 +160,35 @@ def _page_title(zone_id=None, **_other) -> str:
 # ---------------------------------------------------------------- pure parts
 
 
-def note_items(view: PanelView, lang: str) -> list:
+def note_items(view: PanelView, lang: str, b: Builder = DASH) -> list:
     """Warnings first (as flags, in words and shape), then plain notes."""
-    items = [flag_list(view.flags, lang)] if view.flags else []
-    return items + [html.P(note, className="panel-note") for note in view.notes]
+    items = [flag_list(view.flags, lang, b)] if view.flags else []
+    return items + [b.P(note, className="panel-note") for note in view.notes]
 
 
 def panel_values(view: PanelView, lang: str, zone: str, year, threshold: int) -> list:
-    """What the callback sends for one panel, in the order of PANEL_OUTPUTS."""
+    """What the callback sends for one panel, in the order of PANEL_OUTPUTS (as JSON)."""
     reason = t("suppressed_reason", lang, n=threshold)
     return [
         view.sentence if not view.empty else "",
         panel_figure(view, lang, zone, year, threshold),
-        facts_list(view.facts, reason),
-        data_table(view.table, reason),
-        note_items(view, lang),
+        facts_list(view.facts, reason, JSON),
+        data_table(view.table, reason, b=JSON),
+        note_items(view, lang, JSON),
         view.empty_text or t("empty_year", lang),
         not view.empty,
         view.empty,
     ]
 
 
-def listing(view: PanelView, zone_id: str | None, year, lang: str):
+def listing(view: PanelView, zone_id: str | None, year, lang: str, b: Builder = DASH):
     """A panel's list (projects, goals): the first rows, and where the rest is."""
     table = view.listing
     if table is None or not table.rows:
-        return html.P(t(f"listing_none_{view.key}", lang), className="empty-state")
-    parts = [data_table(table, class_name="data-table listing-table")]
+        return b.P(t(f"listing_none_{view.key}", lang), className="empty-state")
+    parts = [data_table(table, class_name="data-table listing-table", b=b)]
     if table.note and zone_id:
-        parts.append(list_export_links(PANELS[view.key].listing, PAGE, year, [zone_id], lang))
+        parts.append(list_export_links(PANELS[view.key].listing, PAGE, year, [zone_id], lang, b))
     return parts
 
 
@@ -394,9 +397,9 @@ def _payload(p: Prepared, zone: str | None, year, lang: str, notes: tuple = ()) 
     views = zone_panels(p, zone or "", year, lang, notes)
     name = p.name(zone) if zone else ""
     threshold = p.dataset.threshold
-    values = [t("zone_title", lang, zone=name), notes_block([partial_note(p, year, lang)])]
+    values = [t("zone_title", lang, zone=name), notes_block([partial_note(p, year, lang)], JSON)]
     for panel_view in views:
         values += panel_values(panel_view, lang, name, year, threshold)
     by_key = {v.key: v for v in views}
-    values += [listing(by_key[key], zone, year, lang) for key in LISTINGS]
+    values += [listing(by_key[key], zone, year, lang, JSON) for key in LISTINGS]
     return plain(values)

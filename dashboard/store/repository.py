@@ -11,12 +11,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import Boolean, Date, and_, func, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from ..ingest.importer import ParsedFile, parse_file, sha256_of
@@ -370,12 +370,29 @@ class Store:
         return f"{row[0] or 0}:{row[1]}"
 
     def current(self, table_name: str) -> pd.DataFrame:
+        """The rows in effect of one fact table, every column.
+
+        Read through the driver's own cursor and handed to pandas column by column:
+        SQLAlchemy's row objects (and its Python date parsing on SQLite), turned into a
+        frame row by row, cost five to ten times the read itself on the 30x store's
+        208 800 council rows. The values are the ones SQLAlchemy would give (dates as
+        `date`, booleans as `bool`), so the frame is the same."""
         import pandas as pd  # not at module level: the import child never needs it
 
         table = FACT_TABLES[table_name]
+        query = select(table).where(table.c.superseded_by.is_(None))
         with self.engine.connect() as conn:
-            result = conn.execute(select(table).where(table.c.superseded_by.is_(None)))
-            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+            cursor = conn.connection.cursor()
+            try:
+                cursor.execute(str(query.compile(dialect=conn.dialect)))
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        names = [c.name for c in table.columns]
+        if not rows:
+            return pd.DataFrame([], columns=names)
+        values = zip(table.columns, zip(*rows, strict=True), strict=True)
+        return pd.DataFrame({c.name: _from_driver(c, v) for c, v in values}, columns=names)
 
     def current_tables(self) -> dict[str, pd.DataFrame]:
         return {name: self.current(name) for name in FACT_TABLES}
@@ -556,6 +573,16 @@ def _import_audit(report: ImportReport, source: str, address: str | None) -> dic
             "errors": report.error_count,
         },
     }
+
+
+def _from_driver(column, values: tuple) -> list:
+    """A column's values as SQLAlchemy would type them (SQLite keeps dates as text and
+    booleans as 0/1; PostgreSQL's driver gives `date` and `bool` already)."""
+    if isinstance(column.type, Date):
+        return [v if v is None or isinstance(v, date) else date.fromisoformat(v) for v in values]
+    if isinstance(column.type, Boolean):
+        return [v if v is None else bool(v) for v in values]
+    return list(values)
 
 
 def sample_files() -> list[Path]:

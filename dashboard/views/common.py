@@ -89,7 +89,7 @@ def zones_word(n: int, lang: str) -> str:
 
 def few_zones(p: Prepared, year: int | None, count: int) -> bool:
     """A median or rank over fewer zones than a complete year has: it must say so."""
-    active = len(p.active_zones(year))
+    active = p.active_count(year)
     return bool(active) and count < active * p.settings.complete_pct / 100
 
 

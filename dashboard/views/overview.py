@@ -73,6 +73,11 @@ class OverviewView:
     summary: FlagSummary
     notes: list[str]  # a partial year, zones not yet part of the city
     history: str = ""  # every negative spiral, all years
+    # The table's page: `rows` are zones `first` to `first + len(rows) - 1` of `total`.
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    first: int = 1
 
     def sort_label(self, lang: str) -> str:
         if self.sort == ZONE_SORT:
@@ -141,9 +146,30 @@ def _sort_key(p: Prepared, year: int | None, sort: str, severities: dict[str, in
     return key
 
 
+def is_paged(p: Prepared, year: int | None) -> bool:
+    """More zones that year than one page of the table shows."""
+    return len(p.zones_in(year)) > p.settings.overview_page_size
+
+
+def default_sort(p: Prepared, year: int | None) -> tuple[str, bool]:
+    """(column, descending) when the address names none: by zone when every zone fits on
+    one page; the flagged zones first (most severe first) when the table has pages, so
+    the first page is the one to act on."""
+    return (FLAG_SORT, True) if is_paged(p, year) else (ZONE_SORT, False)
+
+
 def overview(
-    p: Prepared, year: int | None, lang: str, sort: str = ZONE_SORT, descending=False
+    p: Prepared,
+    year: int | None,
+    lang: str,
+    sort: str = ZONE_SORT,
+    descending=False,
+    page: int = 1,
+    page_size: int | None = None,
 ) -> OverviewView:
+    """The table's view of one year: every zone's flags and order, and the rows of `page`
+    (of `page_size` zones, DASHBOARD_OVERVIEW_PAGE_SIZE by default; past the last page,
+    the last)."""
     columns = [METRICS[k] for k in OVERVIEW_COLUMNS]
     if sort not in (ZONE_SORT, FLAG_SORT) and sort_metric(sort) is None:
         sort = ZONE_SORT
@@ -151,10 +177,17 @@ def overview(
     common = summary.common_kinds
     flags = {z: flags_for(p, z, year, lang) for z in p.zones_in(year)}
     severities = {z: severity_score(f, common) for z, f in flags.items()}
-    zones = sorted(p.zones_in(year), key=_sort_key(p, year, sort, severities))
+    key = _sort_key(p, year, sort, severities)
+    zones = sorted(p.zones_in(year), key=key)
     if descending:
-        present = [z for z in zones if _sort_key(p, year, sort, severities)(z)[0] == 0]
-        zones = present[::-1] + [z for z in zones if z not in present]
+        present = [z for z in zones if key(z)[0] == 0]
+        missing = [z for z in zones if key(z)[0] != 0]
+        zones = present[::-1] + missing
+    size = page_size or p.settings.overview_page_size
+    pages = max(1, -(-len(zones) // size))
+    page = min(max(int(page or 1), 1), pages)
+    total, first = len(zones), (page - 1) * size
+    zones = zones[first : first + size]
     rows = [
         OverviewRow(
             zone_id,
@@ -178,4 +211,8 @@ def overview(
         summary,
         [n for n in notes if n],
         spiral_history(p, lang),
+        page,
+        pages,
+        total,
+        first + 1,
     )

@@ -407,6 +407,11 @@ def _projects(p: Prepared, zone_id: str, year: int, lang: str, row: dict) -> Pan
 
 def survey_frame(p: Prepared, zone_id: str, year: int, lang: str) -> pd.DataFrame:
     """Per theme: this year, the year before and the median, with what to show for each."""
+    return pd.DataFrame(survey_records(p, zone_id, year, lang))
+
+
+def survey_records(p: Prepared, zone_id: str, year: int, lang: str) -> list[dict]:
+    """`survey_frame`'s rows, as dicts (the panel reads them without pandas)."""
     row, before = p.row(zone_id, year), p.row(zone_id, year - 1)
     records = []
     for key in SURVEY_KEYS:
@@ -424,18 +429,22 @@ def survey_frame(p: Prepared, zone_id: str, year: int, lang: str) -> pd.DataFram
                 "rank_text": rank_text(p.rank(zone_id, year, key), lang),
             }
         )
-    return pd.DataFrame(records)
+    return records
 
 
 def _survey(p: Prepared, zone_id: str, year: int, lang: str, row: dict) -> PanelView:
     panel, name, threshold = PANELS["survey"], p.name(zone_id), p.dataset.threshold
-    frame = survey_frame(p, zone_id, year, lang)
-    visible = frame[~frame["suppressed"] & frame["value"].notna()]
-    if visible.empty:
+    records = survey_records(p, zone_id, year, lang)
+    visible = [r for r in records if not r["suppressed"] and not is_missing(r["value"])]
+    if not visible:
         sentence = t("s_survey_suppressed", lang, zone=name, year=year, threshold=threshold)
     else:
-        best = visible.loc[visible["value"].astype(float).idxmax()]
-        above = int((visible["value"].astype(float) > visible["median"].astype(float)).sum())
+        best = max(visible, key=lambda r: float(r["value"]))  # the first of equal ones
+        above = sum(
+            1
+            for r in visible
+            if not is_missing(r["median"]) and float(r["value"]) > float(r["median"])
+        )
         sentence = t(
             "s_survey",
             lang,
@@ -458,20 +467,22 @@ def _survey(p: Prepared, zone_id: str, year: int, lang: str, row: dict) -> Panel
     ]
     rows = [
         [
-            r.theme,
-            r.value_text,
-            r.previous_text,
-            r.median_text,
-            MISSING if r.suppressed else r.rank_text,
+            r["theme"],
+            r["value_text"],
+            r["previous_text"],
+            r["median_text"],
+            MISSING if r["suppressed"] else r["rank_text"],
         ]
-        for r in frame.itertuples()
+        for r in records
     ]
     table = TableView(t("panel_survey", lang), columns, rows)
     # Every theme of one zone and year comes from the same rows of the survey sheet.
     source = p.dataset.provenance.get((zone_id, year, panel.source))
     table.note = t("source_of_table", lang, source=source_text(source, lang))
-    notes = [t("legend_suppressed", lang, n=threshold)] if frame["suppressed"].any() else []
+    withheld = any(r["suppressed"] for r in records)
+    notes = [t("legend_suppressed", lang, n=threshold)] if withheld else []
     flags = _flags(p, zone_id, year, lang, panel.source)
+    frame = pd.DataFrame(records)
     return PanelView("survey", "", sentence, facts, table, "", False, frame, notes, flags=flags)
 
 

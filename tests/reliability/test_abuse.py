@@ -62,14 +62,23 @@ def compare(deps, own, others, year=2021, view=None):
     )
 
 
-def overview(deps, year=2021, columns=("oppfolging",), sort_state=None):
+def overview(deps, year=2021, columns=("oppfolging",), sort_state=None, pages=()):
     buttons = [
         {"id": {"type": "ovw-sort", "col": c}, "property": "n_clicks", "value": 1} for c in columns
+    ]
+    # The pager's buttons (none at 13 zones: the table fits one page).
+    pager = [
+        {"id": {"type": "ovw-page", "page": n}, "property": "n_clicks", "value": 1} for n in pages
     ]
     return body(
         deps,
         "ovw-table.children",
-        [{"id": "ovw-year", "property": "data", "value": year}, buttons],
+        [
+            {"id": "ovw-year", "property": "data", "value": year},
+            buttons,
+            pager,
+            {"id": "ovw-columns", "property": "data", "value": None},  # every column group
+        ],
         [
             {"id": "ovw-sort-state", "property": "data", "value": sort_state},
             {"id": {"type": "view", "page": "oversikt"}, "property": "data", "value": {}},
@@ -112,6 +121,8 @@ def test_abu001_hostile_callback_requests_are_refused_at_once(server):
         "overview, 120 sort buttons": (overview(deps, columns=["oppfolging"] * 120), 400),
         "overview, 500 sort buttons": (overview(deps, columns=[f"c{i}" for i in range(500)]), 413),
         "overview, odd sort state": (overview(deps, sort_state={"sorter": "x" * 100}), 400),
+        "overview, page 0": (overview(deps, pages=[0]), 400),
+        "overview, 50 page buttons": (overview(deps, pages=range(1, 51)), 400),
         "zone, unknown zone": (zone(deps, "atlantis"), 400),
         "zone, zone as a dict": (zone(deps, {"a": 1}), 400),
         "router, 300 kB query": (huge_search, 413),

@@ -32,15 +32,22 @@ def test_grd001_every_page_callback_has_a_rule_for_every_input(app):
     assert checked >= 5  # overview, zone, compare, shell links, page router
 
 
-def _compare_body(client, others):
+def callback_outputs(client, marker: str) -> tuple[str, list[dict]]:
+    """The `output` string of the callback whose outputs include `marker`, and its outputs
+    as the renderer lists them in a request."""
     deps = json.loads(client.get("/_dash-dependencies").data)
-    spec = next(d for d in deps if "cmp-sentences.children" in d["output"])
+    spec = next(d for d in deps if marker in d["output"])
     outputs = []
     for part in spec["output"].strip(".").split("..."):
         ident, prop = part.rsplit(".", 1)
         outputs.append({"id": json.loads(ident) if ident[0] == "{" else ident, "property": prop})
+    return spec["output"], outputs
+
+
+def _compare_body(client, others):
+    output, outputs = callback_outputs(client, "cmp-sentences.children")
     return {
-        "output": spec["output"],
+        "output": output,
         "outputs": outputs,
         "inputs": [
             {"id": "cmp-own", "property": "data", "value": "heimdal"},

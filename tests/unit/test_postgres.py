@@ -29,6 +29,9 @@ from tests.unit.test_import_runs import (  # noqa: F401 - run again here, agains
     test_run001_child_that_commits_then_times_out_reports_what_is_stored,
     test_run002_timeout_before_commit_is_in_the_history_and_stores_nothing,
 )
+from tests.unit.test_speed import (  # noqa: F401 - run again here, against PostgreSQL
+    test_spd001_store_reads_every_table_as_sqlalchemy_types_it,
+)
 from tests.unit.test_store import (  # noqa: F401 - run again here, against PostgreSQL
     economy_file,
     test_sto001_import_keeps_provenance,

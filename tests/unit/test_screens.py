@@ -166,12 +166,12 @@ def test_scr008_column_groups_can_be_hidden_and_the_url_remembers(ui_app):
     assert '"aria-pressed": "false"' in table  # the hidden groups' buttons are not pressed
     shown = ["undersokelse", "brukerrad", "prosjekter", "avtale", "risiko"]
     _flags, body, _notes, _state, view = overview.update_view(
-        current(), 2021, None, None, "en", shown
+        current(), 2021, None, None, "en", shown=shown
     )
     header = json.dumps(body, ensure_ascii=False)
     assert "Budget" not in header and "Risk" in header
     assert view["href"] == "/?ar=2021&skjul=okonomi&lang=en"
-    everything = overview.update_view(current(), 2021, None, None, "nb", None)[4]
+    everything = overview.update_view(current(), 2021, None, None, "nb", shown=None)[4]
     assert "skjul" not in everything["href"]
 
 
