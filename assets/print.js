@@ -10,23 +10,33 @@
    the year, the date printed; the sources), through two CSS variables the @page rule reads.
    They are kept in step whenever the page changes, so a PDF made by any means has them. */
 (function () {
-    const REDRAW_MS = 700;
+    // The button waits for the charts' redraw (at least SETTLE_MS, so the layout has taken
+    // the paper's widths), but never more than REDRAW_LIMIT_MS on a slow machine.
+    const SETTLE_MS = 150;
+    const REDRAW_LIMIT_MS = 5000;
     const PRINT_HEIGHT = 210; // px: a chart's height on paper (about 55 mm), two side by side
 
-    // Charts are shorter on paper; their screen height comes back after printing.
+    // Charts are shorter on paper; their screen height comes back after printing. Resolves
+    // when every chart has been redrawn (plotly's relayout also takes the new width).
     function paperCharts(on) {
-        if (!window.Plotly) { return; }
+        if (!window.Plotly) { return Promise.resolve(); }
+        const redrawn = [];
         document.querySelectorAll(".chart .js-plotly-plot").forEach(function (gd) {
             if (!gd.layout) { return; }
             if (on && !gd.dataset.screenHeight) {
                 gd.dataset.screenHeight = String(gd.layout.height || "");
-                window.Plotly.relayout(gd, {height: PRINT_HEIGHT});
+                redrawn.push(window.Plotly.relayout(gd, {height: PRINT_HEIGHT}));
             } else if (!on && gd.dataset.screenHeight) {
                 const height = Number(gd.dataset.screenHeight) || null;
                 delete gd.dataset.screenHeight;
-                window.Plotly.relayout(gd, {height: height});
+                redrawn.push(window.Plotly.relayout(gd, {height: height}));
             }
         });
+        return Promise.all(redrawn);
+    }
+
+    function pause(ms) {
+        return new Promise(function (resolve) { window.setTimeout(resolve, ms); });
     }
 
     function graphs() {
@@ -64,8 +74,10 @@
             print: function (clicks) {
                 if (clicks) {
                     document.documentElement.classList.add("printing");
-                    paperCharts(true);
-                    window.setTimeout(function () { today(); window.print(); }, REDRAW_MS);
+                    const redrawn = Promise.all([pause(SETTLE_MS), paperCharts(true)]);
+                    Promise.race([redrawn, pause(REDRAW_LIMIT_MS)])
+                        .catch(function () { return null; })
+                        .then(function () { today(); window.print(); });
                 }
                 return window.dash_clientside.no_update;
             },

@@ -328,10 +328,11 @@ def _pdf_pages(pdf: bytes) -> int:
 def test_scr110_a_zone_page_prints_on_at_most_three_a4_pages(ui, path):
     page = ui.open(path)
     page.wait_for_selector("#zone-projects-graph .main-svg")
-    page.evaluate("window.print = () => {}")  # the button's own path, without a dialog
+    # The button's own path, without a dialog: it calls print() once the charts are redrawn
+    # at their column's width and the paper's height.
+    page.evaluate("window.print = () => { window.__printed = true; }")
     page.locator("#zone-print").click()
-    page.wait_for_function("document.documentElement.classList.contains('printing')")
-    page.wait_for_timeout(900)  # the charts redraw at their column's width
+    page.wait_for_function("window.__printed === true")
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=True)
     assert 1 <= _pdf_pages(pdf) <= 3, _pdf_pages(pdf)
@@ -345,7 +346,8 @@ def test_scr110_a_zone_page_prints_on_at_most_three_a4_pages(ui, path):
     )
     assert found and all(right <= A4_PAPER_PX + 1 for _, _, right in found), found
     # No blank first page: the first panel starts on it.
-    assert page.evaluate("document.querySelector('.panel').getBoundingClientRect().top") < 900
+    first = "document.querySelector('.panel-grid .panel').getBoundingClientRect().top"
+    assert page.evaluate(first) < 900
     head = page.evaluate(
         "getComputedStyle(document.documentElement).getPropertyValue('--print-head')"
     )
