@@ -42,9 +42,11 @@ sys.path.insert(0, str(ROOT))
 
 from dash import Input, Output  # noqa: E402
 
+from dashboard import urls  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from dashboard.figures import bare_bar  # noqa: E402
 from dashboard.settings import get_settings  # noqa: E402
+from dashboard.web.callback_guard import declare  # noqa: E402
 
 BARE_OUT, BARE_IN = "bench-bar", "bench-input"
 ROUTER = ".._pages_content.children..._pages_store.data.."
@@ -237,6 +239,8 @@ class Scale:
 def make_scale(label: str, settings) -> Scale:
     app = create_app(settings)
     app.callback(Output(BARE_OUT, "figure"), Input(BARE_IN, "data"))(lambda _v: bare_bar())
+    # The callback guard runs only declared callbacks; the yardstick's input is a counter.
+    declare(app, (BARE_IN, "data", urls.CLICKS))
     client = app.server.test_client()
     bench = Bench(client)
     with app.server.app_context():
