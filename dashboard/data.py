@@ -25,6 +25,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
@@ -63,6 +64,21 @@ ANNUAL_TABLES = (
 PROJECTS = "projects"
 ROWS_NAMED = 12  # Excel rows a source line names before it says "and N more"
 PAYLOADS_KEPT = 256  # finished callback answers kept per version (tens of kB each)
+
+# Parts of the index worked out from one version's data alone, registered by the module that
+# owns their logic (`index_part`): built with the index, once per version and worker, and
+# kept when the finished views are forgotten. A part is a function of the Prepared.
+INDEX_PARTS: dict[str, Callable[[Prepared], object]] = {}
+
+
+def index_part(name: str):
+    """Register `compute(prepared)` as the index part `name` (see INDEX_PARTS)."""
+
+    def register(compute):
+        INDEX_PARTS[name] = compute
+        return compute
+
+    return register
 
 
 @dataclass(frozen=True)
@@ -406,6 +422,7 @@ class Prepared:
         # Lists every view asks for again and again (per year, per zone), worked out once:
         # on 400 zones a view would otherwise walk them for each of its cells.
         self._lists: dict[tuple, list] = {}
+        self._parts: dict[str, object] = {}
 
     def once(self, key: tuple, compute) -> list:
         """`compute()`'s list, worked out once per version under `key` (a copy each time)."""
@@ -414,9 +431,20 @@ class Prepared:
             found = self._lists[key] = compute()
         return list(found)
 
+    def part(self, name: str):
+        """The index part `name` (INDEX_PARTS), shared: never change it. Built with the
+        index; worked out here on first use only for a part registered after the build."""
+        if name not in self._parts:
+            self._parts[name] = INDEX_PARTS[name](self)
+        return self._parts[name]
+
+    def build_parts(self) -> None:
+        for name in INDEX_PARTS:
+            self.part(name)
+
     def forget_views(self) -> None:
         """Forget every finished payload and list worked out since the build (the
-        benchmark's "first view": only the index itself is kept)."""
+        benchmark's "first view": only the index itself, with its parts, is kept)."""
         self.cached.cache_clear()
         self._lists.clear()
 
@@ -485,6 +513,7 @@ class Prepared:
             {},
         )
         prepared.coverage = prepared._coverage()
+        prepared.build_parts()
         return prepared
 
     # ------------------------------------------------------------ lookups

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..data import Prepared
-from ..i18n import fmt_number, fmt_pct, t
+from ..data import Prepared, index_part
+from ..i18n import LANGS, fmt_number, fmt_pct, t
 from ..metrics import SURVEY_KEYS
 from ..settings import Settings
 from .common import few_zones, is_suppressed, table_name, zones_word
@@ -142,11 +142,18 @@ class Flag:
 
 def flags_for(p: Prepared, zone_id: str, year: int | None, lang: str) -> list[Flag]:
     """Every flag one zone carries in one year, the most severe first."""
-    # Asked for by each panel of a zone and twice per zone by the overview: once per version.
-    return p.once(("flags", zone_id, year, lang), lambda: _flags_for(p, zone_id, year, lang))
+    # Asked for by each panel of a zone and for every zone by the overview's order and
+    # summary: worked out with the index, for every zone, year and language.
+    found = p.part("flags").get((zone_id, year, lang))
+    if found is None:  # no row that zone and year: nothing to flag
+        return _flags_for(p, zone_id, year, lang)
+    return list(found)
 
 
-def _flags_for(p: Prepared, zone_id: str, year: int | None, lang: str) -> list[Flag]:
+def _flags_for(
+    p: Prepared, zone_id: str, year: int | None, lang: str, texts: dict | None = None
+) -> list[Flag]:
+    """`texts`: each rule's (label, rule text) in `lang`, when the caller has them."""
     row = p.row(zone_id, year)
     if row is None:
         return []
@@ -154,17 +161,23 @@ def _flags_for(p: Prepared, zone_id: str, year: int | None, lang: str) -> list[F
     for rule in RULES:
         detail = rule.fires(row, p.settings, p.dataset.threshold, lang)
         if detail is not None:
-            found.append(
-                Flag(
-                    rule.kind,
-                    rule.severity,
-                    rule.icon,
-                    rule.label(lang),
-                    detail,
-                    rule.rule(p.settings, lang),
-                )
+            label, rule_text = (
+                texts[rule.kind] if texts else (rule.label(lang), rule.rule(p.settings, lang))
             )
+            found.append(Flag(rule.kind, rule.severity, rule.icon, label, detail, rule_text))
     return sorted(found, key=lambda f: -f.severity)
+
+
+@index_part("flags")
+def _every_flag(p: Prepared) -> dict[tuple[str, int, str], list[Flag]]:
+    """(zone, year, language) -> the zone's flags, for every zone with a row that year."""
+    found = {}
+    for lang in LANGS:
+        texts = {r.kind: (r.label(lang), r.rule(p.settings, lang)) for r in RULES}
+        for year in p.years:
+            for zone_id in p.zones_in(year):
+                found[zone_id, year, lang] = _flags_for(p, zone_id, year, lang, texts)
+    return found
 
 
 @dataclass
@@ -204,7 +217,18 @@ def _with_data(p: Prepared, table: str, year: int | None) -> int:
 
 
 def flag_summary(p: Prepared, year: int | None, lang: str) -> FlagSummary:
-    """Per kind of flag, the zones carrying it this year; common ones become one note."""
+    """Per kind of flag, the zones carrying it this year; common ones become one note.
+    Shared by every view of the version: never change it."""
+    found = p.part("flag_summaries").get((year, lang))
+    return found if found is not None else _flag_summary(p, year, lang)
+
+
+@index_part("flag_summaries")
+def _every_summary(p: Prepared) -> dict[tuple[int, str], FlagSummary]:
+    return {(year, lang): _flag_summary(p, year, lang) for lang in LANGS for year in p.years}
+
+
+def _flag_summary(p: Prepared, year: int | None, lang: str) -> FlagSummary:
     carried: dict[str, list[tuple[str, str]]] = {}
     for zone_id in p.zones_in(year):
         for flag in flags_for(p, zone_id, year, lang):
@@ -245,6 +269,11 @@ def severity_score(flags: list[Flag], common: set[str]) -> int:
 
 def spiral_runs(p: Prepared) -> list[tuple[str, int, int]]:
     """Every run of DASHBOARD_FLAG_SPIRAL_YEARS or more years with inntrekk."""
+    return list(p.part("spiral_runs"))
+
+
+@index_part("spiral_runs")
+def _spiral_runs(p: Prepared) -> list[tuple[str, int, int]]:
     runs = []
     least = p.settings.flag_spiral_years
     rows = p.rows  # read directly: at 400 zones and 10 years this walks 4 000 rows

@@ -92,11 +92,21 @@ def compared(p: Prepared, year: int | None, metric: Metric) -> bool:
     return metric.ranked and p.table_partial(metric.source, year) is None
 
 
-def cell(p: Prepared, zone_id: str, year: int | None, metric: Metric, lang: str) -> Cell:
+def cell(
+    p: Prepared,
+    zone_id: str,
+    year: int | None,
+    metric: Metric,
+    lang: str,
+    comparable: bool | None = None,
+) -> Cell:
+    """`comparable`: `compared(p, year, metric)`, when the caller has it (one per column)."""
     row = p.row(zone_id, year)
     text = shown(row, metric.key, lang)
     value = None if row is None or is_suppressed(row, metric.key) else row.get(metric.key)
-    if value is None or not compared(p, year, metric):
+    if comparable is None:
+        comparable = compared(p, year, metric)
+    if value is None or not comparable:
         return Cell(text)
     if metric.band:
         if value < -CARRY_OVER_LIMIT:
@@ -188,11 +198,12 @@ def overview(
     page = min(max(int(page or 1), 1), pages)
     total, first = len(zones), (page - 1) * size
     zones = zones[first : first + size]
+    comparable = [compared(p, year, m) for m in columns]
     rows = [
         OverviewRow(
             zone_id,
             p.name(zone_id),
-            [cell(p, zone_id, year, m, lang) for m in columns],
+            [cell(p, zone_id, year, m, lang, c) for m, c in zip(columns, comparable, strict=True)],
             [f for f in flags[zone_id] if f.kind not in common],
             severities[zone_id],
             trend(p, zone_id, year, lang),
