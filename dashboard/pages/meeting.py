@@ -119,6 +119,13 @@ def ranking_domain(slide: Slide) -> tuple[float, float]:
     return 0.0, max([*(v for v in scaled(values, metric) if v is not None), 1.0]) * 1.08
 
 
+def _rank_key(mark: str, text: str) -> html.Span:
+    """One entry of a ranking's key: its drawn mark (decoration) and what it means."""
+    return html.Span(
+        [html.Span(className=mark, **{"aria-hidden": "true"}), f" {text}"], className="rank-key"
+    )
+
+
 def ranking_table(index: int, slide: Slide, year, lang: str) -> html.Div:
     """Every zone's bar, best first; the median dashed and the ±3 % band shaded through all
     rows; the value in its own column, so it never runs into the zone's name."""
@@ -193,25 +200,9 @@ def ranking_table(index: int, slide: Slide, year, lang: str) -> html.Div:
     )
     keys = []
     if slide.median is not None:
-        keys.append(
-            html.Span(
-                [
-                    html.Span(className="key-median", **{"aria-hidden": "true"}),
-                    f" {t('median', lang)} {slide.median_text}",
-                ],
-                className="rank-key",
-            )
-        )
+        keys.append(_rank_key("key-median", f"{t('median', lang)} {slide.median_text}"))
     if slide.band is not None:
-        keys.append(
-            html.Span(
-                [
-                    html.Span(className="key-band", **{"aria-hidden": "true"}),
-                    f" {t('fig_band', lang)}",
-                ],
-                className="rank-key",
-            )
-        )
+        keys.append(_rank_key("key-band", t("fig_band", lang)))
     return html.Div(
         [
             html.P(keys, className="rank-keys") if keys else None,

@@ -62,6 +62,26 @@ def _body() -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+class _Refused(Exception):
+    """A write request refused before it reaches the store (its answer in `response`)."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+def _writer() -> tuple:
+    """Who writes, and the JSON body they send: after the CSRF check, a logged-in person and
+    a small JSON object, or _Refused with the answer."""
+    csrf.protect()
+    identity = current_identity()
+    if identity is ANONYMOUS:
+        raise _Refused((jsonify(error="login required"), 401))
+    data = _body()
+    if data is None:
+        raise _Refused((jsonify(error="body", message_en="a JSON object of at most 64 KB"), 400))
+    return identity, data
+
+
 def _int(value) -> int | None:
     if isinstance(value, bool):
         return None
@@ -95,13 +115,10 @@ def register_notes_api(server: Flask) -> None:
 
     @server.post("/api/notes")
     def add_note():
-        csrf.protect()
-        identity = current_identity()
-        if identity is ANONYMOUS:
-            return jsonify(error="login required"), 401
-        data = _body()
-        if data is None:
-            return jsonify(error="body", message_en="a JSON object of at most 64 KB"), 400
+        try:
+            identity, data = _writer()
+        except _Refused as refused:
+            return refused.response
         try:
             note = notes().add(
                 identity,
@@ -120,13 +137,10 @@ def register_notes_api(server: Flask) -> None:
 
     @server.post("/api/notes/<int:note_id>")
     def change_note(note_id: int):
-        csrf.protect()
-        identity = current_identity()
-        if identity is ANONYMOUS:
-            return jsonify(error="login required"), 401
-        data = _body()
-        if data is None:
-            return jsonify(error="body", message_en="a JSON object of at most 64 KB"), 400
+        try:
+            identity, data = _writer()
+        except _Refused as refused:
+            return refused.response
         version = _int(data.get("version"))
         store, address = notes(), client_address()
         try:
