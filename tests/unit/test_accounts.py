@@ -269,7 +269,10 @@ def test_acc013_forged_note_requests_are_refused_by_the_server(app):
     assert post_note(leader, {**base, "followup": True}).status_code == 403
     assert post_note(leader, base, token="").status_code == 400  # no CSRF token
     assert post_note(leader, {**base, "year": "2021 OR 1=1"}).status_code == 400
-    assert leader.post("/api/notes", data="tekst", headers={"X-CSRFToken": form_token(leader)})
+    not_json = leader.post("/api/notes", data="tekst", headers={"X-CSRFToken": form_token(leader)})
+    assert not_json.status_code == 400 and not_json.json["error"] == "body"
+    large = {**base, "text": "x" * (70 * 1024)}  # over the 64 KB a body may have
+    assert post_note(leader, large).status_code == 400
     mine = post_note(leader, base).json
     head = app.server.test_client()
     log_in(head, "hege")
