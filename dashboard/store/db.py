@@ -9,6 +9,7 @@ marked `superseded_by` that batch, so undoing the batch brings it back exactly a
 from __future__ import annotations
 
 import os
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -30,6 +31,22 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from ..ingest.spec import TABLES, table_fields
+
+
+class Refused(Exception):
+    """A change a store refuses: `code` names the reason, `params` fill its message, which
+    each kind of refusal keeps in its own table (`messages`: code -> (bokmål, English))."""
+
+    messages: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def message(self, lang: str = "nb") -> str:
+        return self.messages[self.code][1 if lang == "en" else 0].format(**self.params)
+
 
 metadata = MetaData()
 

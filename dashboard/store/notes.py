@@ -40,7 +40,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..ingest.zones import ZoneRegistry
 from ..rights import FOLLOWUP_WRITE, NOTE_HISTORY, NOTE_WRITE, Identity, may
 from . import audit
-from .db import metadata
+from .db import Refused, metadata
 
 PANELS = ("council", "budget", "risk", "projects", "survey", "targets")
 NOTE, FOLLOWUP = "note", "followup"
@@ -93,18 +93,6 @@ note_history = Table(
 Index("ix_note_history_note", note_history.c.note_id, note_history.c.version)
 
 
-class NoteError(Exception):
-    """A change the store refuses; `code` says why (see MESSAGES), for the UI to say."""
-
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    def message(self, lang: str = "nb") -> str:
-        return MESSAGES[self.code][1 if lang == "en" else 0].format(**self.params)
-
-
 MESSAGES = {
     "forbidden": (
         "Du har ikke rett til å skrive her.",
@@ -134,6 +122,12 @@ MESSAGES = {
     ),
     "not_followup": ("Bare en oppfølging har status.", "Only a follow-up has a status."),
 }
+
+
+class NoteError(Refused):
+    """A change the notes store refuses; `code` says why (see MESSAGES), for the UI to say."""
+
+    messages = MESSAGES
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from ..ingest.zones import ZoneRegistry
 from ..rights import ROLES, UNIT_LEADER, Identity, role_of
 from . import audit
 from .auth import login_sessions
-from .db import metadata
+from .db import Refused, metadata
 
 LOCAL, OIDC = "local", "oidc"
 OIDC_PREFIX = "oidc:"
@@ -56,19 +56,6 @@ _hasher = PasswordHasher()
 # Checked against when the user name is unknown, so a wrong name costs what a wrong
 # password does and the answer's timing does not tell which names exist.
 _DUMMY_HASH = _hasher.hash("no such user: this hash only takes the time a real one takes")
-
-
-class PeopleError(ValueError):
-    """A request the store refuses. `code` names the reason, `params` fill the message."""
-
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    def message(self, lang: str = "nb") -> str:
-        template = _MESSAGES[self.code][1 if lang == "en" else 0]
-        return template.format(**self.params)
 
 
 _MESSAGES = {
@@ -112,6 +99,12 @@ _MESSAGES = {
         "'{name}' logs in through the identity provider and has no password here.",
     ),
 }
+
+
+class PeopleError(Refused, ValueError):
+    """A request the accounts store refuses. `code` names the reason (see _MESSAGES)."""
+
+    messages = _MESSAGES
 
 
 @dataclass(frozen=True)
